@@ -1,0 +1,31 @@
+# customer_service_process: set-up, demo, tests, lint and benchmarks.
+# ODOO_SRC points at an Odoo 19.0 Community source tree (default /opt/odoo).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+setup:  ## install what is missing: Debian packages, venv, PostgreSQL cluster, config
+	@scripts/setup.sh
+
+demo:  ## set up, create the csp_demo database with demo data, start Odoo on :8069
+	@scripts/demo.sh start
+
+stop:  ## stop the Odoo server and the PostgreSQL cluster started by `make demo`
+	@scripts/demo.sh stop
+
+test:  ## run every test of the addon on a fresh copy of the template database
+	@scripts/test.sh $(if $(TAGS),--tags $(TAGS))
+
+lint:  ## ruff and pylint-odoo's mandatory checks
+	@scripts/lint.sh
+
+data:  ## build the benchmark database with generated data (CUSTOMERS, PRODUCTS, ORDERS)
+	@scripts/generate_data.sh
+
+bench:  ## run the benchmarks on the generated data
+	@scripts/bench.sh
+
+.PHONY: help setup demo stop test lint data bench

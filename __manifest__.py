@@ -1,0 +1,42 @@
+{
+    "name": "Customer Service Process",
+    "summary": "Quotation to payment for a make-to-order manufacturer: feasibility, "
+    "production, confirmed delivery, survey, complaints and dunning, measured "
+    "against the company's targets.",
+    "version": "19.0.1.0.0",
+    "category": "Sales/Sales",
+    "license": "LGPL-3",
+    "author": "customer_service_process developers",
+    "website": "https://github.com/customer-service-process/customer_service_process",
+    "application": True,
+    "installable": True,
+    "depends": [
+        "sale_management",
+        "sale_stock",
+        "sale_mrp",
+        "sale_margin",
+        "mrp",
+        "stock",
+        "account",
+        "survey",
+        "portal",
+        "utm",
+    ],
+    "data": [
+        # Views and menus
+        "views/product_template_views.xml",
+        "views/customer_service_process_menus.xml",
+    ],
+    "demo": [
+        "demo/res_users_demo.xml",
+        "demo/company_demo.xml",
+        "demo/product_demo.xml",
+        "demo/res_partner_demo.xml",
+        "demo/sale_order_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "customer_service_process/static/tests/tours/**/*",
+        ],
+    },
+}
