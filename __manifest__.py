@@ -9,7 +9,6 @@
     "author": "customer_service_process developers",
     "website": "https://github.com/customer-service-process/customer_service_process",
     "application": True,
-    "installable": True,
     "depends": [
         "sale_management",
         "sale_stock",

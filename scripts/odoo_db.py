@@ -9,6 +9,7 @@ import ast
 import fcntl
 import hashlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -24,6 +25,8 @@ BUILD = ROOT / ".build"
 CONF = BUILD / "odoo.conf"
 # Bump when the way templates are made changes, to rebuild them.
 TEMPLATE_RECIPE = "1"
+# Log lines that are an error whatever else went right.
+ERROR_RE = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) |demo data failed to install")
 
 
 def conf_value(key):
@@ -135,7 +138,7 @@ def ensure_template(extra_modules=(), say=print):
         with open(log_path, "w") as log:
             code, lines = run_odoo(building, "-i", modules, "--with-demo",
                                    "--stop-after-init", "--max-cron-threads=0", log=log)
-        errors = [line for line in lines if " ERROR " in line or " CRITICAL " in line]
+        errors = [line for line in lines if ERROR_RE.search(line)]
         if code or errors:
             drop_db(building)
             sys.stderr.write("".join(errors[-20:]))

@@ -18,12 +18,11 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-import odoo_db  # noqa: E402
+import odoo_db
 
 RESULT_RE = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
 SKIP_RE = re.compile(r"^\S+ \S+ \d+ INFO \S+ odoo\.\S+: skipped \S+ : ")
-# Log lines that are an error whatever the tests say.
-ERROR_RE = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) |demo data failed to install")
+ERROR_RE = odoo_db.ERROR_RE
 
 
 def main():
@@ -55,7 +54,7 @@ def main():
         skipped = sum(1 for line in lines if SKIP_RE.search(line))
         failed = fails + errors
         passed = total - failed - skipped
-        stray = [line for line in lines if ERROR_RE.match(line)]
+        stray = [line for line in lines if ERROR_RE.search(line)]
         if (stray or code) and not failed:
             print(f"!! {len(stray)} error line(s) outside the tests, exit code {code}")
             failed += 1
@@ -65,7 +64,7 @@ def main():
         with open(odoo_db.BUILD / "log" / "upgrade.log", "w") as log:
             code, lines = odoo_db.run_odoo(db, "-u", odoo_db.MODULE, "--stop-after-init",
                                            "--max-cron-threads=0", log=log)
-        problems = [line for line in lines if ERROR_RE.match(line) or " WARNING " in line]
+        problems = [line for line in lines if ERROR_RE.search(line) or " WARNING " in line]
         if code or problems:
             sys.stdout.write("".join(problems[-20:]))
             print(f"!! upgrade failed (exit {code}, {len(problems)} error/warning lines)")

@@ -1,3 +1,1 @@
-from . import test_foundation
-from . import test_demo_data
-from . import test_phone_tour
+from . import test_demo_data, test_foundation, test_phone_tour

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from odoo.exceptions import AccessDenied
 from odoo.tests import TransactionCase, tagged
 
@@ -57,7 +59,6 @@ class TestDemoData(TransactionCase):
         holidays = calendar.leave_ids.filtered(lambda leave: not leave.resource_id)
         self.assertGreaterEqual(len(holidays), 3)
         # Christmas Day 2026 is a Friday and a holiday: no working hours.
-        from datetime import datetime
         hours = calendar.get_work_hours_count(
             datetime(2026, 12, 25, 0, 0), datetime(2026, 12, 25, 23, 59))
         self.assertEqual(hours, 0)
@@ -71,8 +72,9 @@ class TestDemoData(TransactionCase):
         warehouse = self.env.ref("stock.warehouse0")
         self.assertTrue(warehouse.manufacture_to_resupply)
         self.assertTrue(pump.bom_ids.bom_line_ids)
-        self.assertTrue(all(line.product_id.seller_ids for line in pump.bom_ids.bom_line_ids))
-        self.assertTrue(all(line.product_id.standard_price > 0 for line in pump.bom_ids.bom_line_ids))
+        components = pump.bom_ids.bom_line_ids.product_id
+        self.assertTrue(all(component.seller_ids for component in components))
+        self.assertTrue(all(component.standard_price > 0 for component in components))
         spare = self.env.ref("customer_service_process.product_spare_impeller")
         self.assertFalse(spare.route_ids)
         self.assertGreater(spare.qty_available, 0)
