@@ -22,8 +22,24 @@
         "utm",
     ],
     "data": [
-        # Views and menus
+        # Security
+        "security/customer_service_process_security.xml",
+        "security/ir.model.access.csv",
+        # Data
+        "data/csp_order_stage_data.xml",
+        "data/csp_process_data.xml",
+        # Reports
+        "reports/csp_process_card_report.xml",
+        # Views
+        "views/csp_order_stage_views.xml",
+        "views/csp_order_stage_log_views.xml",
+        "views/csp_process_views.xml",
         "views/product_template_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/res_partner_views.xml",
+        "views/sale_order_views.xml",
+        "views/stock_picking_views.xml",
+        # Menus
         "views/customer_service_process_menus.xml",
     ],
     "demo": [

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .product_product import NOT_FOR_REPS
+
 
 class ProductTemplate(models.Model):
     _inherit = "product.template"
@@ -11,3 +13,5 @@ class ProductTemplate(models.Model):
         help="Made to the customer's specification: every order of it needs the "
         "head of sales' approval.",
     )
+
+    standard_price = fields.Float(groups=NOT_FOR_REPS)

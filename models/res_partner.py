@@ -1,0 +1,28 @@
+from odoo import api, fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    csp_source_id = fields.Many2one(
+        "utm.source", string="Heard of Us Through",
+        help="How the customer heard of the company, asked on first contact "
+             "(source document 003).")
+    csp_customer_since = fields.Date(
+        string="Customer Since", copy=False, readonly=True,
+        help="Date of the customer's first confirmed order: the base of the "
+             "new-customers metric.")
+    # The salesperson of the commercial entity, stored and indexed: field reps'
+    # record rules filter on it for every partner, contact or company.
+    csp_commercial_user_id = fields.Many2one(
+        "res.users", related="commercial_partner_id.user_id", store=True, index=True,
+        string="Account Manager")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # A customer created by a field rep is his: he becomes its salesperson.
+        if self.env.user.has_group("customer_service_process.group_field_rep"):
+            for vals in vals_list:
+                if not vals.get("parent_id"):
+                    vals.setdefault("user_id", self.env.uid)
+        return super().create(vals_list)

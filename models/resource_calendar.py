@@ -1,0 +1,90 @@
+from datetime import timedelta
+
+from pytz import utc
+
+from odoo import _, api, models
+from odoo.exceptions import ValidationError
+
+
+def _aware(value):
+    return value if value.tzinfo else value.replace(tzinfo=utc)
+
+
+class ResourceCalendar(models.Model):
+    _inherit = "resource.calendar"
+
+    @api.constrains("attendance_ids")
+    def _check_csp_working_hours(self):
+        """A company's working calendar drives every SLA of the process: it
+        must have working hours, or no deadline could ever be planned."""
+        used = self.env["res.company"].sudo().search([("resource_calendar_id", "in", self.ids)])
+        for calendar in used.resource_calendar_id:
+            if not calendar.flexible_hours and not calendar.attendance_ids.filtered(
+                    lambda a: a.day_period != "lunch" and a.hour_to > a.hour_from):
+                raise ValidationError(_(
+                    "The working schedule %(calendar)s has no working hours, but the "
+                    "company's process deadlines are counted on it.", calendar=calendar.name))
+
+    def _csp_work_hours(self, periods):
+        """Working hours (public holidays excluded) of each (start, end) pair,
+        in one calendar computation for the whole batch."""
+        self.ensure_one()
+        periods = [(_aware(start), _aware(end)) for start, end in periods]
+        if not periods:
+            return []
+        low = min(min(start, end) for start, end in periods)
+        high = max(max(start, end) for start, end in periods)
+        intervals = self._work_intervals_batch(low, high)[False]
+        spans = [(start.astimezone(utc), stop.astimezone(utc)) for start, stop, _meta in intervals]
+        result = []
+        for start, end in periods:
+            sign = 1
+            if end < start:
+                start, end, sign = end, start, -1
+            seconds = sum(
+                (min(end, stop) - max(start, begin)).total_seconds()
+                for begin, stop in spans if begin < end and stop > start)
+            result.append(sign * seconds / 3600.0)
+        return result
+
+    def _csp_plan_hours(self, hours, start):
+        """The moment `hours` working hours after `start` (naive UTC in/out)."""
+        self.ensure_one()
+        planned = self.plan_hours(hours, _aware(start), compute_leaves=True)
+        return planned and planned.astimezone(utc).replace(tzinfo=None)
+
+    def _csp_plan_working_days(self, days, start):
+        """`days` working days after `start`, a working day being the calendar's
+        average hours per day: 14 days on an 8-hour calendar is 112 hours."""
+        self.ensure_one()
+        return self._csp_plan_hours(days * (self.hours_per_day or 8.0), start)
+
+    def _csp_plan_hours_batch(self, hours, starts):
+        """`_csp_plan_hours` for many starts, with one calendar computation
+        over a window wide enough for all of them (a start whose deadline
+        falls outside it is planned on its own)."""
+        self.ensure_one()
+        if not starts:
+            return []
+        starts_utc = [_aware(start).astimezone(utc) for start in starts]
+        per_day = self.hours_per_day or 8.0
+        # Two calendar weeks per five working days needed, plus slack for holidays.
+        margin = timedelta(days=int(hours / per_day * 7 / 5) + 21)
+        intervals = self._work_intervals_batch(min(starts_utc), max(starts_utc) + margin)[False]
+        spans = [(begin.astimezone(utc), stop.astimezone(utc)) for begin, stop, _meta in intervals]
+        result = []
+        for start, original in zip(starts_utc, starts, strict=True):
+            left = hours * 3600.0
+            deadline = start if left <= 0 else None
+            for begin, stop in spans:
+                if stop <= start or deadline:
+                    continue
+                begin = max(begin, start)
+                available = (stop - begin).total_seconds()
+                if available >= left:
+                    deadline = begin + timedelta(seconds=left)
+                    break
+                left -= available
+            result.append(deadline.replace(tzinfo=None) if deadline
+                          else self._csp_plan_hours(hours, original))
+        return result

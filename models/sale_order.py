@@ -1,0 +1,395 @@
+import logging
+from collections import defaultdict
+from datetime import datetime, time
+
+from odoo import _, api, fields, models
+
+from .product_product import NOT_FOR_REPS
+
+_logger = logging.getLogger(__name__)
+
+CHANNELS = [
+    ("phone", "Phone"),
+    ("email", "E-mail"),
+    ("office", "Office visit"),
+    ("website", "Website / portal"),
+    ("visit", "Field rep visit"),
+]
+FIELD_CHANNELS = ("visit",)
+
+SLA_KINDS = [
+    ("feasibility", "Feasibility answer"),
+    ("fulfilment", "Fulfilment"),
+    ("payment", "Payment"),
+]
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    margin = fields.Monetary(groups=NOT_FOR_REPS)
+    margin_percent = fields.Float(groups=NOT_FOR_REPS)
+
+    csp_channel = fields.Selection(
+        CHANNELS, string="Channel", required=True, default=lambda self: self._default_csp_channel(),
+        tracking=True, help="How the order reached the company (source document 000, a).")
+    csp_service = fields.Selection(
+        [("head_office", "Head office"), ("field", "Field rep")], string="Served by",
+        compute="_compute_csp_service", store=True)
+    csp_stage_id = fields.Many2one(
+        "csp.order.stage", string="Process Stage", compute="_compute_csp_stage_id",
+        store=True, index=True, group_expand="_read_group_csp_stage_id", copy=False,
+        help="Where the order stands in the process, derived from its documents.")
+    csp_stage_log_ids = fields.One2many("csp.order.stage.log", "order_id", string="Process Log")
+
+    # Milestones, set when the order first reaches them (see _csp_milestones).
+    csp_received_at = fields.Datetime(
+        string="Received", default=fields.Datetime.now, copy=False, readonly=True)
+    csp_answered_at = fields.Datetime(string="Answered", copy=False, readonly=True)
+    csp_accepted_at = fields.Datetime(string="Accepted", copy=False, readonly=True)
+    csp_delivered_at = fields.Datetime(string="Delivered", copy=False, readonly=True)
+    csp_paid_at = fields.Datetime(string="Paid", copy=False, readonly=True)
+
+    csp_sla_kind = fields.Selection(
+        SLA_KINDS, string="Running SLA", compute="_compute_csp_sla", store=True)
+    csp_sla_deadline = fields.Datetime(
+        string="SLA Deadline", compute="_compute_csp_sla", store=True, index="btree_not_null")
+    csp_sla_hours_left = fields.Float(
+        string="Working Hours Left", compute="_compute_csp_sla_hours_left",
+        help="Working hours until the deadline of the running SLA; negative when late.")
+    csp_sla_late = fields.Boolean(
+        string="Late", compute="_compute_csp_sla_hours_left", search="_search_csp_sla_late")
+    csp_sla_alerted_kind = fields.Selection(
+        SLA_KINDS, copy=False, readonly=True,
+        help="The SLA whose breach already has an activity, so that it gets only one.")
+
+    # ------------------------------------------------------------------ defaults
+
+    @api.model
+    def _default_csp_channel(self):
+        if self.env.user.has_group("customer_service_process.group_field_rep"):
+            return "visit"
+        return "phone"
+
+    # ------------------------------------------------------------------ computes
+
+    @api.depends("csp_channel")
+    def _compute_csp_service(self):
+        for order in self:
+            order.csp_service = "field" if order.csp_channel in FIELD_CHANNELS else "head_office"
+
+    @api.model
+    def _read_group_csp_stage_id(self, stages, domain):
+        return stages.search([])
+
+    @api.depends(
+        "state",
+        "stock_reference_ids.production_ids.state",
+        "picking_ids.state",
+        "order_line.invoice_lines.move_id.state",
+        "order_line.invoice_lines.move_id.payment_state",
+    )
+    def _compute_csp_stage_id(self):
+        saved = self.filtered("id")
+        stages = self.env["csp.order.stage"].sudo().search([])
+        chain = stages.filtered(lambda s: s.kind == "chain")
+        for order in self - saved:
+            order.csp_stage_id = chain[:1]
+        if not saved:
+            return
+        status = {}
+        documents = saved.sudo()
+        for stage in stages:
+            rule = getattr(documents, f"_csp_stage_{stage.code}", None)
+            if rule is None:
+                _logger.warning("Process stage %s has no rule _csp_stage_%s", stage.name, stage.code)
+                continue
+            reached, not_applicable = rule()
+            status[stage] = (set(reached.ids), set(not_applicable.ids))
+        for order in saved:
+            order.csp_stage_id = self._csp_current_stage(order.id, stages, status) or chain[:1]
+        saved._csp_log_stage_changes()
+
+    @api.model
+    def _csp_current_stage(self, order_id, stages, status):
+        """A way out wins; otherwise the last step reached before the first
+        step that is neither reached nor inapplicable."""
+        for stage in stages.filtered(lambda s: s.kind == "exit"):
+            if order_id in status.get(stage, ((), ()))[0]:
+                return stage
+        current = None
+        for stage in stages.filtered(lambda s: s.kind == "chain"):
+            reached, not_applicable = status.get(stage, ((), (order_id,)))
+            if order_id in reached:
+                current = stage
+            elif order_id not in not_applicable:
+                break
+        return current
+
+    @api.depends(
+        "csp_received_at", "csp_answered_at", "csp_accepted_at", "csp_delivered_at",
+        "csp_paid_at", "csp_stage_id", "company_id.csp_feasibility_sla_hours",
+        "company_id.csp_fulfilment_sla_days", "company_id.resource_calendar_id",
+        "order_line.invoice_lines.move_id.invoice_date_due",
+    )
+    def _compute_csp_sla(self):
+        kinds = {}
+        for order in self:
+            kinds[order] = order._csp_running_sla()
+        # Plan all deadlines of one calendar and target in one computation.
+        groups = defaultdict(list)
+        for order, kind in kinds.items():
+            company = order.company_id or self.env.company
+            if kind == "feasibility":
+                groups[(company.resource_calendar_id, company.csp_feasibility_sla_hours)].append(
+                    (order, order.csp_received_at))
+            elif kind == "fulfilment":
+                calendar = company.resource_calendar_id
+                hours = company.csp_fulfilment_sla_days * (calendar.hours_per_day or 8.0)
+                groups[(calendar, hours)].append((order, order.csp_accepted_at))
+        deadlines = {}
+        for (calendar, hours), pairs in groups.items():
+            if not calendar:
+                continue
+            planned = calendar._csp_plan_hours_batch(hours, [start for _o, start in pairs])
+            deadlines.update(zip([o for o, _s in pairs], planned, strict=True))
+        for order, kind in kinds.items():
+            order.csp_sla_kind = kind
+            if kind == "payment":
+                dues = order.order_line.invoice_lines.move_id.filtered(
+                    lambda m: m.state == "posted" and m.move_type == "out_invoice"
+                ).mapped("invoice_date_due")
+                order.csp_sla_deadline = dues and datetime.combine(max(dues), time.max)
+            else:
+                order.csp_sla_deadline = deadlines.get(order, False)
+
+    def _csp_running_sla(self):
+        """Which target the order is running against now, if any."""
+        self.ensure_one()
+        if not self.id or self.state == "cancel" or self.csp_stage_id.kind == "exit":
+            return False
+        if not self.csp_answered_at:
+            return "feasibility"
+        if self.csp_accepted_at and not self.csp_delivered_at:
+            return "fulfilment"
+        if self.csp_delivered_at and not self.csp_paid_at:
+            invoiced = self.order_line.invoice_lines.move_id.filtered(
+                lambda m: m.state == "posted" and m.move_type == "out_invoice")
+            return "payment" if invoiced else False
+        return False
+
+    @api.depends("csp_sla_deadline")
+    def _compute_csp_sla_hours_left(self):
+        now = fields.Datetime.now()
+        by_calendar = defaultdict(lambda: self.browse())
+        for order in self:
+            order.csp_sla_hours_left = 0.0
+            order.csp_sla_late = bool(order.csp_sla_deadline and order.csp_sla_deadline < now)
+            if order.csp_sla_deadline:
+                by_calendar[order.company_id.resource_calendar_id] |= order
+        for calendar, orders in by_calendar.items():
+            if not calendar:
+                continue
+            hours = calendar._csp_work_hours([(now, o.csp_sla_deadline) for o in orders])
+            for order, left in zip(orders, hours, strict=True):
+                order.csp_sla_hours_left = left
+
+    def _search_csp_sla_late(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        late = operator == "=" and value or operator == "!=" and not value
+        now = fields.Datetime.now()
+        if late:
+            return [("csp_sla_deadline", "<", now)]
+        return ["|", ("csp_sla_deadline", "=", False), ("csp_sla_deadline", ">=", now)]
+
+    # ---------------------------------------------------------- stage rules
+    # Each returns (orders that reached the stage, orders it does not apply to).
+
+    def _csp_stage_offer(self):
+        return self, self.browse()
+
+    def _csp_stage_accepted(self):
+        return self.filtered(lambda o: o.state == "sale"), self.browse()
+
+    def _csp_productions(self):
+        """First-level manufacturing orders of each order, cancelled ones left out."""
+        return {
+            order: order.stock_reference_ids.production_ids.filtered(
+                lambda mo: mo.state != "cancel" and not mo.production_group_id.parent_ids)
+            for order in self
+        }
+
+    def _csp_stage_in_production(self):
+        productions = self._csp_productions()
+        made = self.filtered(lambda o: productions[o])
+        return made, self - made
+
+    def _csp_stage_produced(self):
+        productions = self._csp_productions()
+        made = self.filtered(lambda o: productions[o])
+        done = made.filtered(lambda o: all(mo.state == "done" for mo in productions[o]))
+        return done, self - made
+
+    def _csp_posted_invoices(self):
+        return self.order_line.invoice_lines.move_id.filtered(
+            lambda m: m.state == "posted" and m.move_type == "out_invoice")
+
+    def _csp_stage_invoiced(self):
+        return self.filtered(lambda o: o._csp_posted_invoices()), self.browse()
+
+    def _csp_deliveries(self):
+        return {
+            order: order.picking_ids.filtered(
+                lambda p: p.picking_type_code == "outgoing" and p.state != "cancel")
+            for order in self
+        }
+
+    def _csp_stage_shipped(self):
+        deliveries = self._csp_deliveries()
+        shipped = self.filtered(
+            lambda o: deliveries[o] and all(p.state == "done" for p in deliveries[o]))
+        nothing_to_ship = self.filtered(
+            lambda o: o.state == "sale" and not deliveries[o]
+            and not o.order_line.filtered(lambda line: line.product_id.type == "consu"))
+        return shipped, nothing_to_ship
+
+    def _csp_stage_delivered(self):
+        # Until the customer confirms deliveries, a validated delivery is delivered.
+        return self._csp_stage_shipped()
+
+    def _csp_stage_paid(self):
+        paid = self.filtered(
+            lambda o: o._csp_posted_invoices()
+            and all(m.payment_state in ("paid", "in_payment", "reversed")
+                    for m in o._csp_posted_invoices()))
+        return paid, self.browse()
+
+    def _csp_stage_closed(self):
+        # Reached by every order whose steps before it are all behind it.
+        return self, self.browse()
+
+    def _csp_stage_cancelled(self):
+        return self.filtered(lambda o: o.state == "cancel"), self.browse()
+
+    # ------------------------------------------------------------ the log
+
+    @api.model
+    def _csp_milestones(self):
+        """(order field, stage code, also set by a way out): entering the stage,
+        or any later step, sets the milestone if it is not set yet."""
+        return [
+            ("csp_answered_at", "accepted", True),
+            ("csp_accepted_at", "accepted", False),
+            ("csp_delivered_at", "delivered", False),
+            ("csp_paid_at", "paid", False),
+        ]
+
+    def _csp_log_stage_changes(self):
+        """Close the open log entry of each order whose stage changed and open
+        one for the new stage, in batches; set the milestones reached."""
+        if self.env.context.get("csp_no_stage_log"):
+            return
+        Log = self.env["csp.order.stage.log"].sudo()
+        open_entries = Log.search([("order_id", "in", self.ids), ("is_open", "=", True)])
+        current = {entry.order_id.id: entry for entry in open_entries}
+        changed = self.filtered(
+            lambda o: o.csp_stage_id and current.get(o.id, Log).stage_id != o.csp_stage_id)
+        if not changed:
+            return
+        now = fields.Datetime.now()
+        closing = Log.browse([current[o.id].id for o in changed if o.id in current])
+        if closing:
+            closing._csp_close(now)
+        Log.create([{
+            "order_id": order.id,
+            "stage_id": order.csp_stage_id.id,
+            "previous_stage_id": current[order.id].stage_id.id if order.id in current else False,
+            "user_id": self.env.uid,
+            "entered_at": now if order.id in current else (order.csp_received_at or now),
+        } for order in changed])
+        changed._csp_set_milestones(now)
+        changed.sudo()._csp_close_stale_sla_activities()
+
+    def _csp_set_milestones(self, when):
+        stages = {s.code: s for s in self.env["csp.order.stage"].sudo().search([])}
+        updates = defaultdict(lambda: self.browse())
+        for field_name, code, by_exit in self._csp_milestones():
+            threshold = stages.get(code)
+            if not threshold:
+                continue
+            for order in self:
+                stage = order.csp_stage_id
+                reached = (stage.kind == "chain" and stage.sequence >= threshold.sequence) or (
+                    by_exit and stage.kind == "exit")
+                if reached and not order[field_name]:
+                    updates[field_name] |= order
+        for field_name, orders in updates.items():
+            orders.sudo().write({field_name: when})
+
+    # ------------------------------------------------------------ actions
+
+    def action_confirm(self):
+        result = super().action_confirm()
+        customers = self.partner_id.commercial_partner_id.filtered(
+            lambda p: not p.csp_customer_since)
+        if customers:
+            customers.sudo().write({"csp_customer_since": fields.Date.context_today(self)})
+        return result
+
+    # ------------------------------------------------------------ SLA cron
+
+    def _csp_sla_responsible(self):
+        """The salesperson; for head-office orders, the head of sales."""
+        self.ensure_one()
+        if self.csp_service == "head_office":
+            return (self.company_id.csp_head_of_sales_id or self.team_id.user_id
+                    or self.user_id or self.env.ref("base.user_admin"))
+        return self.user_id or self.team_id.user_id or self.company_id.csp_head_of_sales_id
+
+    @api.model
+    def _cron_csp_sla_breaches(self):
+        """Schedule one activity per breached SLA, close those of orders that
+        moved on.  One failing order does not stop the others."""
+        now = fields.Datetime.now()
+        self._csp_close_stale_sla_activities()
+        late = self.search([
+            ("csp_sla_deadline", "<", now), ("csp_sla_kind", "!=", False), ("state", "!=", "cancel"),
+        ])
+        to_alert = late.filtered(lambda o: o.csp_sla_alerted_kind != o.csp_sla_kind)
+        failed = self.browse()
+        kinds = dict(SLA_KINDS)
+        for order in to_alert:
+            try:
+                with self.env.cr.savepoint():
+                    order.activity_schedule(
+                        "customer_service_process.mail_activity_sla_breach",
+                        date_deadline=fields.Date.context_today(self),
+                        user_id=order._csp_sla_responsible().id,
+                        summary=_("%(sla)s target missed", sla=kinds[order.csp_sla_kind]),
+                        note=_("The %(sla)s deadline was %(deadline)s.",
+                               sla=kinds[order.csp_sla_kind], deadline=order.csp_sla_deadline),
+                    )
+                    order.csp_sla_alerted_kind = order.csp_sla_kind
+            except Exception:
+                _logger.exception("SLA breach activity for %s failed", order.display_name)
+                failed |= order
+        if failed:
+            _logger.error("SLA cron: %d order(s) failed: %s", len(failed),
+                          ", ".join(failed.mapped("name")))
+        return to_alert - failed
+
+    def _csp_close_stale_sla_activities(self):
+        """Orders whose breached SLA is no longer the running one moved on:
+        their breach activity is marked done."""
+        if self:
+            alerted = self.filtered("csp_sla_alerted_kind")
+        else:
+            alerted = self.search([("csp_sla_alerted_kind", "!=", False)])
+        moved_on = alerted.filtered(lambda o: o.csp_sla_alerted_kind != o.csp_sla_kind)
+        if moved_on:
+            moved_on.activity_feedback(
+                ["customer_service_process.mail_activity_sla_breach"],
+                feedback=_("The order moved on."))
+            moved_on.sudo().write({"csp_sla_alerted_kind": False})
+
