@@ -1,15 +1,18 @@
-from . import csp_order_stage
-from . import csp_order_stage_log
-from . import csp_process
-from . import csp_process_metric
-from . import csp_process_role
-from . import csp_process_step
-from . import product_product
-from . import product_template
-from . import res_company
-from . import res_config_settings
-from . import res_partner
-from . import resource_calendar
-from . import sale_order
-from . import sale_order_line
-from . import sale_report
+from . import (
+    csp_cost_guard,
+    csp_order_stage,
+    csp_order_stage_log,
+    csp_process,
+    csp_process_metric,
+    csp_process_role,
+    csp_process_step,
+    product_product,
+    product_template,
+    res_company,
+    res_config_settings,
+    res_partner,
+    resource_calendar,
+    sale_order,
+    sale_order_line,
+    sale_report,
+)

@@ -37,7 +37,7 @@ class CspOrderStageLog(models.Model):
     def _csp_close(self, when):
         """Leave the stage at `when`, counting the working hours spent in it
         on each company's calendar, one calendar computation per company."""
-        by_calendar = defaultdict(lambda: self.browse())
+        by_calendar = defaultdict(self.browse)
         for entry in self:
             by_calendar[entry.order_id.company_id.resource_calendar_id] |= entry
         for calendar, entries in by_calendar.items():

@@ -22,9 +22,9 @@ class CspProcess(models.Model):
     process_type = fields.Selection(
         [("main", "Main"), ("supporting", "Supporting"), ("management", "Management")],
         string="Type", required=True, default="main", tracking=True)
-    owner_id = fields.Many2one("res.users", string="Owner", tracking=True,
+    owner_id = fields.Many2one("res.users", tracking=True,
                                help="The person who leads the process and answers for it.")
-    owner_role_id = fields.Many2one("csp.process.role", string="Owner Role")
+    owner_role_id = fields.Many2one("csp.process.role")
     general_goals = fields.Text(translate=True)
     specific_goals = fields.Text(translate=True, help="Measurable targets.")
     resources = fields.Text(translate=True, help="People, information and tools it needs.")

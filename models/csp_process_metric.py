@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -28,8 +28,9 @@ class CspProcessMetric(models.Model):
     def _check_target(self):
         for metric in self:
             if not (metric.unit or "").strip():
-                raise ValidationError(_("The metric %(metric)s needs the unit of its target.",
-                                        metric=metric.name))
+                raise ValidationError(self.env._(
+                    "The metric %(metric)s needs the unit of its target.", metric=metric.name))
             if metric.target < 0 and metric.comparison == "max":
-                raise ValidationError(_("The metric %(metric)s cannot aim at most at a negative "
-                                        "target.", metric=metric.name))
+                raise ValidationError(self.env._(
+                    "The metric %(metric)s cannot aim at most at a negative target.",
+                    metric=metric.name))

@@ -1,10 +1,9 @@
 from odoo import fields, models
 
-# Costs and margins are head office's business: field reps do not see them.
-NOT_FOR_REPS = "base.group_user,!customer_service_process.group_field_rep"
+from .csp_cost_guard import COST_VIEWER
 
 
 class ProductProduct(models.Model):
     _inherit = "product.product"
 
-    standard_price = fields.Float(groups=NOT_FOR_REPS)
+    standard_price = fields.Float(groups=COST_VIEWER)

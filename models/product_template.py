@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from .product_product import NOT_FOR_REPS
+from .csp_cost_guard import COST_VIEWER
 
 
 class ProductTemplate(models.Model):
@@ -14,4 +14,4 @@ class ProductTemplate(models.Model):
         "head of sales' approval.",
     )
 
-    standard_price = fields.Float(groups=NOT_FOR_REPS)
+    standard_price = fields.Float(groups=COST_VIEWER)

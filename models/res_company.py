@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -22,7 +22,7 @@ class ResCompany(models.Model):
     def _check_csp_sla_targets(self):
         for company in self:
             if company.csp_feasibility_sla_hours < 0 or company.csp_fulfilment_sla_days < 0:
-                raise ValidationError(_("An SLA target cannot be negative (%(company)s).",
+                raise ValidationError(self.env._("An SLA target cannot be negative (%(company)s).",
                                         company=company.name))
 
     @api.constrains("resource_calendar_id")

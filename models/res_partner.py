@@ -23,6 +23,6 @@ class ResPartner(models.Model):
         # A customer created by a field rep is his: he becomes its salesperson.
         if self.env.user.has_group("customer_service_process.group_field_rep"):
             for vals in vals_list:
-                if not vals.get("parent_id"):
-                    vals.setdefault("user_id", self.env.uid)
+                if not vals.get("parent_id") and not vals.get("user_id"):
+                    vals["user_id"] = self.env.uid
         return super().create(vals_list)

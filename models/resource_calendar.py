@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from pytz import utc
 
-from odoo import _, api, models
+from odoo import api, models
 from odoo.exceptions import ValidationError
 
 
@@ -21,7 +21,7 @@ class ResourceCalendar(models.Model):
         for calendar in used.resource_calendar_id:
             if not calendar.flexible_hours and not calendar.attendance_ids.filtered(
                     lambda a: a.day_period != "lunch" and a.hour_to > a.hour_from):
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "The working schedule %(calendar)s has no working hours, but the "
                     "company's process deadlines are counted on it.", calendar=calendar.name))
 
@@ -37,10 +37,9 @@ class ResourceCalendar(models.Model):
         intervals = self._work_intervals_batch(low, high)[False]
         spans = [(start.astimezone(utc), stop.astimezone(utc)) for start, stop, _meta in intervals]
         result = []
-        for start, end in periods:
-            sign = 1
-            if end < start:
-                start, end, sign = end, start, -1
+        for first, second in periods:
+            sign = 1 if first <= second else -1
+            start, end = min(first, second), max(first, second)
             seconds = sum(
                 (min(end, stop) - max(start, begin)).total_seconds()
                 for begin, stop in spans if begin < end and stop > start)
@@ -79,10 +78,10 @@ class ResourceCalendar(models.Model):
             for begin, stop in spans:
                 if stop <= start or deadline:
                     continue
-                begin = max(begin, start)
-                available = (stop - begin).total_seconds()
+                available_from = max(begin, start)
+                available = (stop - available_from).total_seconds()
                 if available >= left:
-                    deadline = begin + timedelta(seconds=left)
+                    deadline = available_from + timedelta(seconds=left)
                     break
                 left -= available
             result.append(deadline.replace(tzinfo=None) if deadline

@@ -2,9 +2,7 @@ import logging
 from collections import defaultdict
 from datetime import datetime, time
 
-from odoo import _, api, fields, models
-
-from .product_product import NOT_FOR_REPS
+from odoo import api, fields, models
 
 _logger = logging.getLogger(__name__)
 
@@ -25,10 +23,9 @@ SLA_KINDS = [
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
-
-    margin = fields.Monetary(groups=NOT_FOR_REPS)
-    margin_percent = fields.Float(groups=NOT_FOR_REPS)
+    _name = "sale.order"
+    _inherit = ["sale.order", "csp.cost.guard"]
+    _csp_cost_fields = frozenset({"margin", "margin_percent"})
 
     csp_channel = fields.Selection(
         CHANNELS, string="Channel", required=True, default=lambda self: self._default_csp_channel(),
@@ -80,7 +77,7 @@ class SaleOrder(models.Model):
 
     @api.model
     def _read_group_csp_stage_id(self, stages, domain):
-        return stages.search([])
+        return stages.search([("kind", "in", ("chain", "exit"))])
 
     @api.depends(
         "state",
@@ -91,7 +88,7 @@ class SaleOrder(models.Model):
     )
     def _compute_csp_stage_id(self):
         saved = self.filtered("id")
-        stages = self.env["csp.order.stage"].sudo().search([])
+        stages = self.env["csp.order.stage"].sudo().search([("kind", "in", ("chain", "exit"))])
         chain = stages.filtered(lambda s: s.kind == "chain")
         for order in self - saved:
             order.csp_stage_id = chain[:1]
@@ -102,7 +99,8 @@ class SaleOrder(models.Model):
         for stage in stages:
             rule = getattr(documents, f"_csp_stage_{stage.code}", None)
             if rule is None:
-                _logger.warning("Process stage %s has no rule _csp_stage_%s", stage.name, stage.code)
+                _logger.warning("Process stage %s has no rule _csp_stage_%s",
+                                stage.name, stage.code)
                 continue
             reached, not_applicable = rule()
             status[stage] = (set(reached.ids), set(not_applicable.ids))
@@ -181,7 +179,7 @@ class SaleOrder(models.Model):
     @api.depends("csp_sla_deadline")
     def _compute_csp_sla_hours_left(self):
         now = fields.Datetime.now()
-        by_calendar = defaultdict(lambda: self.browse())
+        by_calendar = defaultdict(self.browse)
         for order in self:
             order.csp_sla_hours_left = 0.0
             order.csp_sla_late = bool(order.csp_sla_deadline and order.csp_sla_deadline < now)
@@ -197,7 +195,7 @@ class SaleOrder(models.Model):
     def _search_csp_sla_late(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             return NotImplemented
-        late = operator == "=" and value or operator == "!=" and not value
+        late = (operator == "=" and value) or (operator == "!=" and not value)
         now = fields.Datetime.now()
         if late:
             return [("csp_sla_deadline", "<", now)]
@@ -312,8 +310,9 @@ class SaleOrder(models.Model):
         changed.sudo()._csp_close_stale_sla_activities()
 
     def _csp_set_milestones(self, when):
-        stages = {s.code: s for s in self.env["csp.order.stage"].sudo().search([])}
-        updates = defaultdict(lambda: self.browse())
+        stages = {s.code: s for s in self.env["csp.order.stage"].sudo().search(
+            [("kind", "in", ("chain", "exit"))])}
+        updates = defaultdict(self.browse)
         for field_name, code, by_exit in self._csp_milestones():
             threshold = stages.get(code)
             if not threshold:
@@ -354,7 +353,9 @@ class SaleOrder(models.Model):
         now = fields.Datetime.now()
         self._csp_close_stale_sla_activities()
         late = self.search([
-            ("csp_sla_deadline", "<", now), ("csp_sla_kind", "!=", False), ("state", "!=", "cancel"),
+            ("csp_sla_deadline", "<", now),
+            ("csp_sla_kind", "!=", False),
+            ("state", "!=", "cancel"),
         ])
         to_alert = late.filtered(lambda o: o.csp_sla_alerted_kind != o.csp_sla_kind)
         failed = self.browse()
@@ -366,8 +367,8 @@ class SaleOrder(models.Model):
                         "customer_service_process.mail_activity_sla_breach",
                         date_deadline=fields.Date.context_today(self),
                         user_id=order._csp_sla_responsible().id,
-                        summary=_("%(sla)s target missed", sla=kinds[order.csp_sla_kind]),
-                        note=_("The %(sla)s deadline was %(deadline)s.",
+                        summary=self.env._("%(sla)s target missed", sla=kinds[order.csp_sla_kind]),
+                        note=self.env._("The %(sla)s deadline was %(deadline)s.",
                                sla=kinds[order.csp_sla_kind], deadline=order.csp_sla_deadline),
                     )
                     order.csp_sla_alerted_kind = order.csp_sla_kind
@@ -390,6 +391,6 @@ class SaleOrder(models.Model):
         if moved_on:
             moved_on.activity_feedback(
                 ["customer_service_process.mail_activity_sla_breach"],
-                feedback=_("The order moved on."))
+                feedback=self.env._("The order moved on."))
             moved_on.sudo().write({"csp_sla_alerted_kind": False})
 

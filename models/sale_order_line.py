@@ -1,11 +1,7 @@
-from odoo import fields, models
-
-from .product_product import NOT_FOR_REPS
+from odoo import models
 
 
 class SaleOrderLine(models.Model):
-    _inherit = "sale.order.line"
-
-    purchase_price = fields.Float(groups=NOT_FOR_REPS)
-    margin = fields.Float(groups=NOT_FOR_REPS)
-    margin_percent = fields.Float(groups=NOT_FOR_REPS)
+    _name = "sale.order.line"
+    _inherit = ["sale.order.line", "csp.cost.guard"]
+    _csp_cost_fields = frozenset({"purchase_price", "margin", "margin_percent"})

@@ -1,9 +1,7 @@
-from odoo import fields, models
-
-from .product_product import NOT_FOR_REPS
+from odoo import models
 
 
 class SaleReport(models.Model):
-    _inherit = "sale.report"
-
-    margin = fields.Float(groups=NOT_FOR_REPS)
+    _name = "sale.report"
+    _inherit = ["sale.report", "csp.cost.guard"]
+    _csp_cost_fields = frozenset({"margin"})

@@ -1,1 +1,9 @@
-from . import test_demo_data, test_foundation, test_phone_tour
+from . import (
+    test_access,
+    test_demo_data,
+    test_foundation,
+    test_phone_tour,
+    test_process_cards,
+    test_process_stages,
+    test_sla,
+)

@@ -1,11 +1,16 @@
+from contextlib import contextmanager
+
+from freezegun import freeze_time
+
 from odoo import Command
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import Form, TransactionCase, new_test_user
 
 
 class CustomerProcessCase(TransactionCase):
-    """Fixtures shared by the addon's tests: a make-to-order product with its
-    bill of materials, a product sold from stock, a customer, and the people
-    of the process as real (non-superuser) users."""
+    """Fixtures shared by the addon's tests: a company calendar with a
+    weekend and a holiday, a make-to-order product with its bill of
+    materials, a product sold from stock, customers of two field reps and of
+    head office, and the people of the process as real (non-superuser) users."""
 
     @classmethod
     def setUpClass(cls):
@@ -17,13 +22,46 @@ class CustomerProcessCase(TransactionCase):
         cls.route_mto = cls.env.ref("stock.route_warehouse0_mto")
         cls.route_mto.active = True
 
+        # 8 working hours a day, Monday to Friday, in UTC so that the tests
+        # read plainly; Thursday 5 March 2026 is a public holiday.
+        cls.calendar = cls.env["resource.calendar"].create({
+            "name": "Test 8h calendar",
+            "tz": "UTC",
+            "hours_per_day": 8.0,
+            "attendance_ids": [Command.clear()] + [
+                Command.create({"name": f"day {day}", "dayofweek": str(day), "hour_from": start,
+                                "hour_to": end, "day_period": period})
+                for day in range(5)
+                for start, end, period in ((8, 12, "morning"), (12, 16, "afternoon"))
+            ],
+        })
+        cls.env["resource.calendar.leaves"].create({
+            "name": "Test holiday", "calendar_id": cls.calendar.id,
+            "date_from": "2026-03-05 00:00:00", "date_to": "2026-03-05 23:59:59",
+        })
+        cls.company.write({
+            "resource_calendar_id": cls.calendar.id,
+            "csp_feasibility_sla_hours": 8.0,
+            "csp_fulfilment_sla_days": 14.0,
+        })
+
         cls.head_office = new_test_user(
             cls.env, login="csp_test_head_office", name="Test Head Office",
-            groups="sales_team.group_sale_salesman_all_leads,stock.group_stock_user,"
+            groups="customer_service_process.group_head_office,stock.group_stock_user,"
                    "mrp.group_mrp_user")
+        cls.manager = new_test_user(
+            cls.env, login="csp_test_manager", name="Test Head of Sales",
+            groups="customer_service_process.group_process_manager")
         cls.rep = new_test_user(
             cls.env, login="csp_test_rep", name="Test Field Rep",
-            groups="sales_team.group_sale_salesman")
+            groups="customer_service_process.group_field_rep")
+        cls.rep2 = new_test_user(
+            cls.env, login="csp_test_rep2", name="Test Field Rep 2",
+            groups="customer_service_process.group_field_rep")
+        cls.accountant = new_test_user(
+            cls.env, login="csp_test_accountant", name="Test Accountant",
+            groups="account.group_account_invoice")
+        cls.company.csp_head_of_sales_id = cls.manager
 
         cls.component = cls.env["product.product"].create({
             "name": "Test housing", "is_storable": True, "standard_price": 100.0,
@@ -48,4 +86,45 @@ class CustomerProcessCase(TransactionCase):
         })
         cls.customer = cls.env["res.partner"].create({
             "name": "Test Customer Ltd", "is_company": True, "email": "buyer@test.example.com",
+            "user_id": cls.head_office.id, "customer_rank": 1,
         })
+        cls.rep_customer = cls.env["res.partner"].create({
+            "name": "Rep One Customer", "is_company": True, "user_id": cls.rep.id,
+            "customer_rank": 1, "email": "rep1customer@test.example.com",
+        })
+        cls.rep_contact = cls.env["res.partner"].create({
+            "name": "Buyer at Rep One Customer", "parent_id": cls.rep_customer.id,
+        })
+        cls.rep2_customer = cls.env["res.partner"].create({
+            "name": "Rep Two Customer", "is_company": True, "user_id": cls.rep2.id,
+            "customer_rank": 1, "email": "rep2customer@test.example.com",
+        })
+        cls.unassigned_customer = cls.env["res.partner"].create({
+            "name": "Unassigned Customer", "is_company": True, "customer_rank": 1,
+        })
+
+    @classmethod
+    def _stock(cls, product, quantity):
+        cls.env["stock.quant"]._update_available_quantity(
+            product, cls.warehouse.lot_stock_id, quantity)
+
+    def _quotation(self, user, partner, product, quantity=1.0, **values):
+        """A quotation made through the form, as `user`."""
+        env = self.env(user=user)
+        with Form(env["sale.order"]) as quotation:
+            quotation.partner_id = partner.with_env(env)
+            for name, value in values.items():
+                setattr(quotation, name, value)
+            with quotation.order_line.new() as line:
+                line.product_id = product.with_env(env)
+                line.product_uom_qty = quantity
+        return quotation.save()
+
+    @contextmanager
+    def at(self, moment):
+        """Do what the block does at `moment`: time frozen, and the ORM's
+        pending computations (the process stage among them) flushed before
+        the clock moves on, as at the end of a real request."""
+        with freeze_time(moment):
+            yield
+            self.env.flush_all()

@@ -3,7 +3,8 @@ from odoo.tests import HttpCase, tagged
 
 @tagged("post_install", "-at_install")
 class TestRepPhoneTour(HttpCase):
-    """A field rep on his phone: the web client at phone size, with touch."""
+    """A field rep on his phone: the web client at phone size, with touch,
+    logged in as the demo user rep1."""
 
     browser_size = "375x667"
     touch_enabled = True
@@ -13,3 +14,19 @@ class TestRepPhoneTour(HttpCase):
         self.assertEqual(quotation.user_id.login, "rep1")
         self.start_tour("/odoo/action-sale.action_quotations_with_onboarding",
                         "csp_rep1_phone_quotation", login="rep1")
+
+    def test_rep1_finds_his_customer_on_his_phone(self):
+        self.start_tour("/odoo/action-customer_service_process.action_my_customers",
+                        "csp_rep1_phone_find_customer", login="rep1")
+
+    def test_rep1_creates_a_quotation_on_his_phone(self):
+        rep1 = self.env.ref("customer_service_process.user_rep1")
+        customer = self.env.ref("customer_service_process.customer_hydrobud")
+        before = self.env["sale.order"].search([("user_id", "=", rep1.id)])
+        self.start_tour("/odoo/action-customer_service_process.action_my_quotations",
+                        "csp_rep1_phone_new_quotation", login="rep1")
+        created = self.env["sale.order"].search([("user_id", "=", rep1.id)]) - before
+        self.assertEqual(len(created), 1)
+        self.assertEqual(created.partner_id, customer)
+        self.assertEqual(created.csp_channel, "visit")
+        self.assertEqual(created.csp_stage_id.code, "offer")
