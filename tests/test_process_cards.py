@@ -30,6 +30,14 @@ class TestProcessCards(CustomerProcessCase):
         self.assertIn("R/P", html)
         self.assertIn("working hours", html)
 
+    def test_process_card_renders_as_pdf(self):
+        card = self.env.ref("customer_service_process.process_customer_service")
+        pdf, kind = self.env["ir.actions.report"].with_user(self.manager).with_context(
+            force_report_rendering=True)._render_qweb_pdf(
+            "customer_service_process.action_report_process_card", card.ids)
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+
     def test_manager_edits_a_card(self):
         with Form(self.env["csp.process"].with_user(self.manager)) as card:
             card.name = "Price list distribution"

@@ -128,3 +128,40 @@ class TestProcessStages(CustomerProcessCase):
         self.assertEqual(customer.user_id, self.rep)
         self.assertEqual(customer.csp_source_id, source)
         self.assertFalse(customer.csp_customer_since)
+
+
+@tagged("post_install", "-at_install")
+class TestStageTrackingQueries(CustomerProcessCase):
+
+    def _tracking_queries(self, count):
+        """Queries spent by stage tracking when `count` confirmed orders move
+        from Offer to Accepted: their stage and open log entries are put back
+        to Offer in the database, then the stage is recomputed and flushed."""
+        orders = self.env["sale.order"].create([{
+            "partner_id": self.customer.id, "user_id": self.head_office.id,
+            "order_line": [(0, 0, {"product_id": self.spare_part.id, "product_uom_qty": 1})],
+        } for _i in range(count)])
+        orders.action_confirm()
+        self.env.flush_all()
+        offer = self.env.ref("customer_service_process.stage_offer")
+        self.env.cr.execute(
+            "UPDATE sale_order SET csp_stage_id = %s, csp_answered_at = NULL,"
+            " csp_accepted_at = NULL WHERE id IN %s", (offer.id, tuple(orders.ids)))
+        self.env.cr.execute(
+            "UPDATE csp_order_stage_log SET stage_id = %s WHERE order_id IN %s AND is_open",
+            (offer.id, tuple(orders.ids)))
+        self.env.invalidate_all()
+        orders = orders.with_user(self.head_office)
+        before = self.env.cr.sql_log_count
+        self.env.add_to_compute(orders._fields["csp_stage_id"], orders)
+        self.env.flush_all()
+        spent = self.env.cr.sql_log_count - before
+        self.assertGreater(spent, 0, "the stage was recomputed inside the measure")
+        self.assertEqual(set(orders.mapped("csp_stage_id.code")), {"accepted"})
+        self.assertTrue(all(orders.mapped("csp_accepted_at")))
+        self.assertEqual(len(orders.csp_stage_log_ids.filtered("is_open")), count)
+        return spent
+
+    def test_stage_tracking_queries_do_not_grow_with_orders(self):
+        few, many = self._tracking_queries(3), self._tracking_queries(12)
+        self.assertEqual(few, many)
