@@ -21,8 +21,11 @@ fi
 CSP_PGDATA="$CSP_CACHE/pgdata"
 CSP_PGRUN="$CSP_CACHE/pgrun"          # unix socket, port file, log
 CSP_FILESTORE="$CSP_CACHE/odoo-data"   # Odoo's data_dir (filestores)
-CSP_BUILD="$CSP_ROOT/.build"           # per-clone: addons link, config, logs, pids
-CSP_ADDONS_LINK="$CSP_BUILD/addons"
+CSP_BUILD="$CSP_ROOT/.build"           # per-clone: config, logs, pids
+# The addons-path folder holding the link customer_service_process -> this
+# clone.  Outside the clone: a link inside it would make a loop for every tool
+# that walks the addon's files (Odoo's translation export does).
+CSP_ADDONS_LINK="$CSP_CACHE/addons/$(printf %s "$CSP_ROOT" | sha1sum | cut -c1-12)"
 CSP_CONF="$CSP_BUILD/odoo.conf"
 DEMO_DB="${DEMO_DB:-csp_demo}"
 DEMO_PORT="${DEMO_PORT:-8069}"
