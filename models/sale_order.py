@@ -54,6 +54,8 @@ class SaleOrder(models.Model):
     csp_sla_hours_left = fields.Float(
         string="Working Hours Left", compute="_compute_csp_sla_hours_left",
         help="Working hours until the deadline of the running SLA; negative when late.")
+    csp_sla_hours_late = fields.Float(
+        string="Working Hours Late", compute="_compute_csp_sla_hours_left")
     csp_sla_late = fields.Boolean(
         string="Late", compute="_compute_csp_sla_hours_left", search="_search_csp_sla_late")
     csp_sla_alerted_kind = fields.Selection(
@@ -182,6 +184,7 @@ class SaleOrder(models.Model):
         by_calendar = defaultdict(self.browse)
         for order in self:
             order.csp_sla_hours_left = 0.0
+            order.csp_sla_hours_late = 0.0
             order.csp_sla_late = bool(order.csp_sla_deadline and order.csp_sla_deadline < now)
             if order.csp_sla_deadline:
                 by_calendar[order.company_id.resource_calendar_id] |= order
@@ -191,6 +194,7 @@ class SaleOrder(models.Model):
             hours = calendar._csp_work_hours([(now, o.csp_sla_deadline) for o in orders])
             for order, left in zip(orders, hours, strict=True):
                 order.csp_sla_hours_left = left
+                order.csp_sla_hours_late = max(-left, 0.0)
 
     def _search_csp_sla_late(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):

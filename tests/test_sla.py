@@ -23,6 +23,13 @@ class TestSla(CustomerProcessCase):
             order.invalidate_recordset(["csp_sla_hours_left", "csp_sla_late"])
             self.assertAlmostEqual(order.csp_sla_hours_left, 4.0)
             self.assertFalse(order.csp_sla_late)
+        with self.at("2026-03-10 10:00:00"):  # Tuesday: Monday 16:00 + 2 working hours
+            order.invalidate_recordset(["csp_sla_hours_left", "csp_sla_hours_late", "csp_sla_late"])
+            self.assertTrue(order.csp_sla_late)
+            self.assertAlmostEqual(order.csp_sla_hours_late, 2.0)
+            late = self.env["sale.order"].with_user(self.head_office).search(
+                [("csp_sla_late", "=", True), ("id", "=", order.id)])
+            self.assertEqual(late, order)
 
     def test_deadline_skips_the_holiday(self):
         with self.at("2026-03-04 12:00:00"):  # Wednesday noon; Thursday is a holiday
