@@ -290,8 +290,6 @@ class SaleOrder(models.Model):
     def _csp_log_stage_changes(self):
         """Close the open log entry of each order whose stage changed and open
         one for the new stage, in batches; set the milestones reached."""
-        if self.env.context.get("csp_no_stage_log"):
-            return
         Log = self.env["csp.order.stage.log"].sudo()
         open_entries = Log.search([("order_id", "in", self.ids), ("is_open", "=", True)])
         current = {entry.order_id.id: entry for entry in open_entries}
