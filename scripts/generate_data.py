@@ -172,7 +172,7 @@ class Generator:
     # -- people and products -------------------------------------------------
 
     def create_reps(self):
-        group = self.env.ref("sales_team.group_sale_salesman")
+        group = self.env.ref("customer_service_process.group_field_rep")
         existing = self.env["res.users"].search([("login", "=like", "bench_rep_%")])
         logins = set(existing.mapped("login"))
         missing = [i for i in range(self.args.reps) if f"bench_rep_{i}" not in logins]
