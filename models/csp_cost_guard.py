@@ -3,9 +3,8 @@
 Product costs carry the field-level group (the ORM enforces it everywhere).
 Margins cannot: Odoo computes them as the user who writes an order line, so
 a field group would stop a rep from writing his own quotation.  Their public
-read paths (read, web_read, search_read, export, read_group and the
-web client's grouped reads) check the group
-instead, and the views hide them.
+read paths (read, web_read, search_read, export, read_group and the web
+client's grouped reads) check the group instead, and the views hide them.
 """
 
 from odoo import models
@@ -25,7 +24,8 @@ def readable_fields(records, fnames, cost_fields):
     if may_see_costs(records.env):
         return fnames
     if fnames is None:
-        return [name for name in records._fields if name not in cost_fields]
+        return [name for name, field in records._fields.items()
+                if name not in cost_fields and records._has_field_access(field, "read")]
     asked = {name.split(":")[0].split(".")[0] for name in fnames} & cost_fields
     if asked:
         raise AccessError(records.env._(

@@ -91,6 +91,13 @@ class TestAccess(CustomerProcessCase):
             self.rep_order.with_user(self.rep).read(["margin"])
         with self.assertRaises(AccessError):
             self.rep_order.order_line.with_user(self.rep).read(["purchase_price"])
+        with self.assertRaises(AccessError):
+            self.env["sale.order"].with_user(self.rep).formatted_read_group(
+                [], ["partner_id"], ["margin:sum"])
+        # Reading everything he may read leaves the margins out.
+        [values] = self.rep_order.with_user(self.rep).read()
+        self.assertNotIn("margin", values)
+        self.assertEqual(values["name"], self.rep_order.name)
         # Head office does see them.
         [values] = self.spare_part.with_user(self.head_office).read(["standard_price"])
         self.assertEqual(values["standard_price"], 20.0)
