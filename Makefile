@@ -22,10 +22,13 @@ test:  ## run every test of the addon on a fresh copy of the template database
 lint:  ## ruff and pylint-odoo's mandatory checks
 	@scripts/lint.sh
 
+venv:  ## print the path of the project's virtualenv (in the cache)
+	@scripts/setup.sh >/dev/null && source scripts/env.sh && csp_venv
+
 data:  ## build the benchmark database with generated data (CUSTOMERS, PRODUCTS, ORDERS)
 	@scripts/generate_data.sh
 
 bench:  ## run the benchmarks on the generated data
 	@scripts/bench.sh
 
-.PHONY: help setup demo stop test lint data bench
+.PHONY: help setup demo stop test lint venv data bench

@@ -361,7 +361,8 @@ class SaleOrder(models.Model):
         ])
         to_alert = late.filtered(lambda o: o.csp_sla_alerted_kind != o.csp_sla_kind)
         failed = self.browse()
-        kinds = dict(SLA_KINDS)
+        # The SLA's name in the company's language, as the selection shows it.
+        kinds = dict(self._fields["csp_sla_kind"]._description_selection(self.env))
         for order in to_alert:
             try:
                 with self.env.cr.savepoint():

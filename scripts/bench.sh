@@ -8,7 +8,7 @@ source "$(dirname "$0")/env.sh"
 "$CSP_ROOT/scripts/setup.sh" >/dev/null
 # shellcheck source=/dev/null
 source "$CSP_BUILD/pg.env"
-PY="$CSP_ROOT/.venv/bin/python"
+PY="$(csp_venv)/bin/python"
 "$PY" - <<'PYTHON'
 import sys
 sys.path.insert(0, "scripts")

@@ -9,11 +9,11 @@ start() {
     "$CSP_ROOT/scripts/setup.sh"
     # shellcheck source=/dev/null
     source "$CSP_BUILD/pg.env"
-    "$CSP_ROOT/.venv/bin/python" "$CSP_ROOT/scripts/make_demo_db.py" "$DEMO_DB"
+    "$(csp_venv)/bin/python" "$CSP_ROOT/scripts/make_demo_db.py" "$DEMO_DB"
     if [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
         echo ">> Odoo is already running (pid $(cat "$PIDFILE"))"
     else
-        nohup "$CSP_ROOT/.venv/bin/python" "$ODOO_SRC/odoo-bin" -c "$CSP_CONF" -d "$DEMO_DB" \
+        nohup "$(csp_venv)/bin/python" "$ODOO_SRC/odoo-bin" -c "$CSP_CONF" -d "$DEMO_DB" \
             --db-filter="^${DEMO_DB}\$" --http-port "$DEMO_PORT" \
             >"$CSP_BUILD/log/demo.log" 2>&1 &
         echo $! > "$PIDFILE"

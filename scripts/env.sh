@@ -37,6 +37,12 @@ csp_venv_key() {
         | sha1sum | cut -c1-12
 }
 
+# The venv of this requirements set, in the cache.  Not linked into the clone:
+# the clone is the addon, and Odoo's tools walk every file of an addon.
+csp_venv() {
+    echo "$CSP_CACHE/venv-$(csp_venv_key)"
+}
+
 csp_require_odoo() {
     if [ ! -f "$ODOO_SRC/odoo/release.py" ] || [ ! -d "$ODOO_SRC/addons/sale_mrp" ]; then
         cat >&2 <<MSG

@@ -9,7 +9,7 @@ source "$(dirname "$0")/env.sh"
 "$CSP_ROOT/scripts/setup.sh"
 # shellcheck source=/dev/null
 source "$CSP_BUILD/pg.env"
-exec "$CSP_ROOT/.venv/bin/python" "$CSP_ROOT/scripts/generate_data.py" --make-bench-db \
+exec "$(csp_venv)/bin/python" "$CSP_ROOT/scripts/generate_data.py" --make-bench-db \
     --customers "${CUSTOMERS:-10000}" --products "${PRODUCTS:-500}" \
     --orders "${ORDERS:-100000}" --reps "${REPS:-50}" \
     --batch "${BATCH:-500}" --seed "${SEED:-42}"

@@ -93,7 +93,7 @@ def free_port():
 
 def odoo_cmd(db, *args):
     return [
-        str(ROOT / ".venv/bin/python"), str(ODOO_SRC / "odoo-bin"),
+        sys.executable, str(ODOO_SRC / "odoo-bin"),
         "-c", str(CONF), "-d", db, "--no-http" if "--http-port" not in " ".join(args) else "",
         *args,
     ]

@@ -23,9 +23,8 @@ install_debian_packages() {
 }
 
 build_venv() {
-    local key venv
-    key="$(csp_venv_key)"
-    venv="$CSP_CACHE/venv-$key"
+    local venv
+    venv="$(csp_venv)"
     if [ ! -x "$venv/bin/python" ] || [ ! -f "$venv/.complete" ]; then
         echo ">> building the venv $venv (once per requirements set)"
         rm -rf "$venv"
@@ -50,7 +49,8 @@ build_venv() {
         echo ">> installing Odoo from $ODOO_SRC into the venv"
         "$venv/bin/pip" install -q --no-deps -e "$ODOO_SRC" --config-settings editable_mode=compat >"$CSP_CACHE/odoo-pip.log" 2>&1
     fi
-    ln -sfn "$venv" "$CSP_ROOT/.venv"
+    # Earlier set-ups linked the venv into the clone; the addon must not hold it.
+    if [ -L "$CSP_ROOT/.venv" ]; then rm -f "$CSP_ROOT/.venv"; fi
 }
 
 write_config() {

@@ -5,4 +5,4 @@ source "$(dirname "$0")/env.sh"
 "$CSP_ROOT/scripts/setup.sh"
 # shellcheck source=/dev/null
 source "$CSP_BUILD/pg.env"
-exec "$CSP_ROOT/.venv/bin/python" "$CSP_ROOT/scripts/run_tests.py" "$@"
+exec "$(csp_venv)/bin/python" "$CSP_ROOT/scripts/run_tests.py" "$@"

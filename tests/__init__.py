@@ -6,4 +6,5 @@ from . import (
     test_process_cards,
     test_process_stages,
     test_sla,
+    test_translations,
 )
