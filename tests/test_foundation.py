@@ -19,13 +19,7 @@ class TestFoundation(CustomerProcessCase):
     def test_head_office_confirms_made_to_order_quotation_creates_mo(self):
         """Head office confirms a quotation for a made-to-order pump: the
         manufacturing order for exactly the ordered quantity is created."""
-        env = self.env(user=self.head_office)
-        with Form(env["sale.order"]) as quotation:
-            quotation.partner_id = self.customer.with_env(env)
-            with quotation.order_line.new() as line:
-                line.product_id = self.pump.with_env(env)
-                line.product_uom_qty = 3
-        order = quotation.save()
+        order = self._quotation(self.head_office, self.customer, self.pump, 3)
         self.assertEqual(order.state, "draft")
         self.assertEqual(order.user_id, self.head_office)
 
@@ -41,13 +35,7 @@ class TestFoundation(CustomerProcessCase):
 
     def test_stock_product_quotation_creates_no_mo(self):
         """A product sold from stock is delivered, not manufactured."""
-        env = self.env(user=self.head_office)
-        with Form(env["sale.order"]) as quotation:
-            quotation.partner_id = self.customer.with_env(env)
-            with quotation.order_line.new() as line:
-                line.product_id = self.spare_part.with_env(env)
-                line.product_uom_qty = 2
-        order = quotation.save()
+        order = self._quotation(self.head_office, self.customer, self.spare_part, 2)
         order.action_confirm()
         self.assertEqual(order.mrp_production_count, 0)
         self.assertEqual(order.picking_ids.move_ids.product_uom_qty, 2)
