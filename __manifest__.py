@@ -35,6 +35,7 @@
         "views/csp_order_stage_log_views.xml",
         "views/csp_process_views.xml",
         "views/product_template_views.xml",
+        "views/res_company_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",

@@ -1,5 +1,13 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
+
+
+# What a process manager may change on his companies without being an
+# administrator: the targets and the working schedule they are counted on.
+PROCESS_TARGET_FIELDS = frozenset({
+    "csp_feasibility_sla_hours", "csp_fulfilment_sla_days", "csp_head_of_sales_id",
+    "resource_calendar_id",
+})
 
 
 class ResCompany(models.Model):
@@ -28,3 +36,28 @@ class ResCompany(models.Model):
     @api.constrains("resource_calendar_id")
     def _check_csp_calendar_has_hours(self):
         self.resource_calendar_id._check_csp_working_hours()
+
+    def write(self, vals):
+        if (vals and set(vals) <= PROCESS_TARGET_FIELDS and not self.env.su
+                and self.env.user.has_group("customer_service_process.group_process_manager")
+                and not self.env["res.company"].has_access("write")):
+            # Only the companies he works for.
+            self.check_access("read")
+            if self - self.env.user.company_ids:
+                raise AccessError(self.env._("You can only change the targets of your companies."))
+            return super(ResCompany, self.sudo()).write(vals)
+        return super().write(vals)
+
+    def action_csp_targets(self):
+        """The targets form of the current company (Configuration → Targets)."""
+        company = self.env.company
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Process Targets"),
+            "res_model": "res.company",
+            "res_id": company.id,
+            "view_mode": "form",
+            "views": [(self.env.ref("customer_service_process.view_company_process_targets").id,
+                       "form")],
+            "target": "current",
+        }

@@ -1,4 +1,4 @@
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import CustomerProcessCase
@@ -56,6 +56,24 @@ class TestProcessCards(CustomerProcessCase):
                 "name": "Bad metric", "target": 3, "unit": "  "})]})
         card.invalidate_recordset()
         self.assertEqual(len(card.metric_ids), count)
+
+    def test_process_manager_sets_targets_and_calendar(self):
+        """A process manager who is not an administrator changes the
+        targets and the working schedule from Configuration → Process Targets."""
+        action = self.env["res.company"].with_user(self.manager).action_csp_targets()
+        self.assertEqual(action["res_id"], self.company.id)
+        view = self.env.ref("customer_service_process.view_company_process_targets")
+        with Form(self.company.with_user(self.manager), view=view) as targets:
+            targets.csp_feasibility_sla_hours = 6
+            targets.csp_fulfilment_sla_days = 10
+        self.assertEqual(self.company.csp_feasibility_sla_hours, 6)
+        self.assertEqual(self.company.csp_fulfilment_sla_days, 10)
+        with Form(self.calendar.with_user(self.manager)) as calendar:
+            calendar.name = "Test 8h calendar (2027)"
+        self.assertEqual(self.calendar.name, "Test 8h calendar (2027)")
+        # Nothing else of the company.
+        with self.assertRaises(AccessError):
+            self.company.with_user(self.manager).write({"name": "Renamed"})
 
     def test_negative_sla_target_is_refused(self):
         with self.assertRaises(ValidationError):
