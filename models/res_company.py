@@ -1,7 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
-
 # What a process manager may change on his companies without being an
 # administrator: the targets and the working schedule they are counted on.
 PROCESS_TARGET_FIELDS = frozenset({
