@@ -37,9 +37,9 @@ class CspOrderStageLog(models.Model):
     def _csp_close(self, when):
         """Leave the stage at `when`, counting the working hours spent in it
         on each company's calendar, one calendar computation per company."""
-        by_calendar = defaultdict(self.browse)
+        by_calendar = defaultdict(list)
         for entry in self:
-            by_calendar[entry.order_id.company_id.resource_calendar_id] |= entry
+            by_calendar[entry.order_id.company_id.resource_calendar_id].append(entry)
         for calendar, entries in by_calendar.items():
             hours = (calendar._csp_work_hours([(e.entered_at, when) for e in entries])
                      if calendar else [0.0] * len(entries))

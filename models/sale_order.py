@@ -156,10 +156,8 @@ class SaleOrder(models.Model):
         for order, kind in kinds.items():
             order.csp_sla_kind = kind
             if kind == "payment":
-                dues = order.order_line.invoice_lines.move_id.filtered(
-                    lambda m: m.state == "posted" and m.move_type == "out_invoice"
-                ).mapped("invoice_date_due")
-                order.csp_sla_deadline = dues and datetime.combine(max(dues), time.max)
+                dues = order._csp_posted_invoices().mapped("invoice_date_due")
+                order.csp_sla_deadline = datetime.combine(max(dues), time.max) if dues else False
             else:
                 order.csp_sla_deadline = deadlines.get(order, False)
 
@@ -173,21 +171,19 @@ class SaleOrder(models.Model):
         if self.csp_accepted_at and not self.csp_delivered_at:
             return "fulfilment"
         if self.csp_delivered_at and not self.csp_paid_at:
-            invoiced = self.order_line.invoice_lines.move_id.filtered(
-                lambda m: m.state == "posted" and m.move_type == "out_invoice")
-            return "payment" if invoiced else False
+            return "payment" if self._csp_posted_invoices() else False
         return False
 
     @api.depends("csp_sla_deadline")
     def _compute_csp_sla_hours_left(self):
         now = fields.Datetime.now()
-        by_calendar = defaultdict(self.browse)
+        by_calendar = defaultdict(list)
         for order in self:
             order.csp_sla_hours_left = 0.0
             order.csp_sla_hours_late = 0.0
             order.csp_sla_late = bool(order.csp_sla_deadline and order.csp_sla_deadline < now)
             if order.csp_sla_deadline:
-                by_calendar[order.company_id.resource_calendar_id] |= order
+                by_calendar[order.company_id.resource_calendar_id].append(order)
         for calendar, orders in by_calendar.items():
             if not calendar:
                 continue
@@ -314,7 +310,7 @@ class SaleOrder(models.Model):
     def _csp_set_milestones(self, when):
         stages = {s.code: s for s in self.env["csp.order.stage"].sudo().search(
             [("kind", "in", ("chain", "exit"))])}
-        updates = defaultdict(self.browse)
+        updates = defaultdict(list)
         for field_name, code, by_exit in self._csp_milestones():
             threshold = stages.get(code)
             if not threshold:
@@ -324,9 +320,9 @@ class SaleOrder(models.Model):
                 reached = (stage.kind == "chain" and stage.sequence >= threshold.sequence) or (
                     by_exit and stage.kind == "exit")
                 if reached and not order[field_name]:
-                    updates[field_name] |= order
-        for field_name, orders in updates.items():
-            orders.sudo().write({field_name: when})
+                    updates[field_name].append(order.id)
+        for field_name, order_ids in updates.items():
+            self.browse(order_ids).sudo().write({field_name: when})
 
     # ------------------------------------------------------------ actions
 
