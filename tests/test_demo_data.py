@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from odoo.exceptions import AccessDenied
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import Form, TransactionCase, tagged
 
 DEMO_LOGINS = ("headoffice", "rep1", "rep2", "manager", "accountant")
 
@@ -99,3 +99,19 @@ class TestDemoData(TransactionCase):
         self.assertTrue(orders)
         self.assertNotIn(self.rep2, orders.user_id)
         self.assertIn(self.env.ref("customer_service_process.order_aquatech_2"), orders)
+
+    def test_demo_headoffice_confirms_a_pump_order_into_production(self):
+        """The demo user `headoffice` sells a made-to-order pump to a demo
+        customer: confirming it creates its manufacturing order."""
+        env = self.env(user=self.head_office)
+        pump = self.env.ref("customer_service_process.product_pump_cp80")
+        with Form(env["sale.order"]) as quotation:
+            quotation.partner_id = env.ref("customer_service_process.customer_warsaw_hvac")
+            with quotation.order_line.new() as line:
+                line.product_id = pump.with_env(env)
+                line.product_uom_qty = 2
+        order = quotation.save()
+        order.action_confirm()
+        self.assertEqual(order.mrp_production_ids.product_id, pump)
+        self.assertEqual(order.mrp_production_ids.product_qty, 2)
+        self.assertEqual(order.csp_stage_id.code, "in_production")
