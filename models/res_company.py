@@ -29,8 +29,8 @@ class ResCompany(models.Model):
     def _check_csp_sla_targets(self):
         for company in self:
             if company.csp_feasibility_sla_hours < 0 or company.csp_fulfilment_sla_days < 0:
-                raise ValidationError(self.env._("An SLA target cannot be negative (%(company)s).",
-                                        company=company.name))
+                raise ValidationError(self.env._(
+                    "An SLA target cannot be negative (%(company)s).", company=company.name))
 
     @api.constrains("resource_calendar_id")
     def _check_csp_calendar_has_hours(self):

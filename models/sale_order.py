@@ -92,6 +92,7 @@ class SaleOrder(models.Model):
         saved = self.filtered("id")
         stages = self.env["csp.order.stage"].sudo().search([("kind", "in", ("chain", "exit"))])
         chain = stages.filtered(lambda s: s.kind == "chain")
+        exits = stages - chain
         for order in self - saved:
             order.csp_stage_id = chain[:1]
         if not saved:
@@ -107,18 +108,19 @@ class SaleOrder(models.Model):
             reached, not_applicable = rule()
             status[stage] = (set(reached.ids), set(not_applicable.ids))
         for order in saved:
-            order.csp_stage_id = self._csp_current_stage(order.id, stages, status) or chain[:1]
-        saved._csp_log_stage_changes()
+            order.csp_stage_id = (
+                self._csp_current_stage(order.id, chain, exits, status) or chain[:1])
+        saved._csp_log_stage_changes(stages)
 
     @api.model
-    def _csp_current_stage(self, order_id, stages, status):
+    def _csp_current_stage(self, order_id, chain, exits, status):
         """A way out wins; otherwise the last step reached before the first
         step that is neither reached nor inapplicable."""
-        for stage in stages.filtered(lambda s: s.kind == "exit"):
+        for stage in exits:
             if order_id in status.get(stage, ((), ()))[0]:
                 return stage
         current = None
-        for stage in stages.filtered(lambda s: s.kind == "chain"):
+        for stage in chain:
             reached, not_applicable = status.get(stage, ((), (order_id,)))
             if order_id in reached:
                 current = stage
@@ -257,11 +259,12 @@ class SaleOrder(models.Model):
         return self._csp_stage_shipped()
 
     def _csp_stage_paid(self):
-        paid = self.filtered(
-            lambda o: o._csp_posted_invoices()
-            and all(m.payment_state in ("paid", "in_payment", "reversed")
-                    for m in o._csp_posted_invoices()))
-        return paid, self.browse()
+        def is_paid(order):
+            invoices = order._csp_posted_invoices()
+            return invoices and all(
+                m.payment_state in ("paid", "in_payment", "reversed") for m in invoices)
+
+        return self.filtered(is_paid), self.browse()
 
     def _csp_stage_closed(self):
         # Reached by every order whose steps before it are all behind it.
@@ -283,9 +286,10 @@ class SaleOrder(models.Model):
             ("csp_paid_at", "paid", False),
         ]
 
-    def _csp_log_stage_changes(self):
+    def _csp_log_stage_changes(self, stages):
         """Close the open log entry of each order whose stage changed and open
-        one for the new stage, in batches; set the milestones reached."""
+        one for the new stage, in batches; set the milestones reached
+        (`stages`: the process stages, as the stage computation read them)."""
         Log = self.env["csp.order.stage.log"].sudo()
         open_entries = Log.search([("order_id", "in", self.ids), ("is_open", "=", True)])
         current = {entry.order_id.id: entry for entry in open_entries}
@@ -304,12 +308,11 @@ class SaleOrder(models.Model):
             "user_id": self.env.uid,
             "entered_at": now if order.id in current else (order.csp_received_at or now),
         } for order in changed])
-        changed._csp_set_milestones(now)
+        changed._csp_set_milestones(now, stages)
         changed.sudo()._csp_close_stale_sla_activities()
 
-    def _csp_set_milestones(self, when):
-        stages = {s.code: s for s in self.env["csp.order.stage"].sudo().search(
-            [("kind", "in", ("chain", "exit"))])}
+    def _csp_set_milestones(self, when, stages):
+        stages = {s.code: s for s in stages}
         updates = defaultdict(list)
         for field_name, code, by_exit in self._csp_milestones():
             threshold = stages.get(code)
