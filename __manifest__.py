@@ -3,7 +3,7 @@
     "summary": "Quotation to payment for a make-to-order manufacturer: feasibility, "
     "production, confirmed delivery, survey, complaints and dunning, measured "
     "against the company's targets.",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "customer_service_process developers",
@@ -28,18 +28,25 @@
         # Data
         "data/csp_order_stage_data.xml",
         "data/csp_process_data.xml",
+        "data/csp_feasibility_data.xml",
+        "data/mail_template_data.xml",
         # Reports
         "reports/csp_process_card_report.xml",
         # Views
+        "views/csp_feasibility_check_views.xml",
+        "views/csp_feasibility_templates.xml",
         "views/csp_order_stage_views.xml",
         "views/csp_order_stage_log_views.xml",
         "views/csp_process_views.xml",
+        "views/product_category_views.xml",
         "views/product_template_views.xml",
         "views/res_company_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
         "views/stock_picking_views.xml",
+        # Wizards
+        "wizards/csp_feasibility_decision_views.xml",
         # Menus
         "views/customer_service_process_menus.xml",
     ],

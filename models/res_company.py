@@ -5,7 +5,8 @@ from odoo.exceptions import AccessError, ValidationError
 # administrator: the targets and the working schedule they are counted on.
 PROCESS_TARGET_FIELDS = frozenset({
     "csp_feasibility_sla_hours", "csp_fulfilment_sla_days", "csp_head_of_sales_id",
-    "resource_calendar_id",
+    "resource_calendar_id", "csp_min_margin_percent", "csp_overdue_limit",
+    "csp_feasibility_auto_accept", "csp_feasibility_required",
 })
 
 
@@ -25,12 +26,40 @@ class ResCompany(models.Model):
         help="Responsible for head-office orders and the owner of the process: "
              "receives the SLA breach activities of orders without a field rep.")
 
+    # The feasibility and profitability check's rules (subprocess b).
+    csp_min_margin_percent = fields.Float(
+        string="Minimum Margin (%)", default=20.0,
+        help="The margin an order and each of its lines must reach to pass the "
+             "profitability check; product categories can set their own.")
+    csp_overdue_limit = fields.Monetary(
+        string="Overdue Limit", currency_field="currency_id", default=0.0,
+        help="A customer with more than this overdue fails the customer check.")
+    csp_feasibility_auto_accept = fields.Boolean(
+        string="Accept Feasible Orders Automatically", default=True,
+        help="An order that passes every check is accepted and confirmed at once; "
+             "otherwise every order waits for a process manager.")
+    csp_feasibility_required = fields.Boolean(
+        string="Head Office Confirms Only Checked Orders", default=False,
+        help="Field reps always need an approved feasibility check to confirm an "
+             "order; with this, head office does too.")
+
     @api.constrains("csp_feasibility_sla_hours", "csp_fulfilment_sla_days")
     def _check_csp_sla_targets(self):
         for company in self:
             if company.csp_feasibility_sla_hours < 0 or company.csp_fulfilment_sla_days < 0:
                 raise ValidationError(self.env._(
                     "An SLA target cannot be negative (%(company)s).", company=company.name))
+
+    @api.constrains("csp_min_margin_percent", "csp_overdue_limit")
+    def _check_csp_feasibility_rules(self):
+        for company in self:
+            if not -100.0 < company.csp_min_margin_percent < 100.0:
+                raise ValidationError(self.env._(
+                    "A minimum margin lies between -100 %% and 100 %% (%(company)s).",
+                    company=company.name))
+            if company.csp_overdue_limit < 0:
+                raise ValidationError(self.env._(
+                    "The overdue limit cannot be negative (%(company)s).", company=company.name))
 
     @api.constrains("resource_calendar_id")
     def _check_csp_calendar_has_hours(self):

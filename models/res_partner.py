@@ -26,3 +26,34 @@ class ResPartner(models.Model):
                 if not vals.get("parent_id") and not vals.get("user_id"):
                     vals["user_id"] = self.env.uid
         return super().create(vals_list)
+
+    # ------------------------------------------------ the feasibility check
+
+    @api.model
+    def _csp_overdue_amounts(self, partners, company):
+        """Overdue receivables of each commercial partner in `company`, in the
+        company's currency, from one grouped query."""
+        if not partners:
+            return {}
+        rows = self.env["account.move.line"].sudo()._read_group(
+            [
+                ("company_id", "=", company.id),
+                ("partner_id", "child_of", partners.ids),
+                ("account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+                ("date_maturity", "<", fields.Date.context_today(self)),
+            ],
+            ["partner_id"], ["amount_residual:sum"])
+        amounts = dict.fromkeys(partners, 0.0)
+        for partner, residual in rows:
+            commercial = partner.commercial_partner_id
+            if commercial in amounts:
+                amounts[commercial] += residual
+        return amounts
+
+    @api.model
+    def _csp_blocking_reasons(self, partners, company):
+        """Hook: why each customer may not place new orders (e.g. a dunning
+        level that blocks them), as {partner: [reason, ...]}."""
+        return {}

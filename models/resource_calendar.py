@@ -59,21 +59,23 @@ class ResourceCalendar(models.Model):
         return self._csp_plan_hours(days * (self.hours_per_day or 8.0), start)
 
     def _csp_plan_hours_batch(self, hours, starts):
-        """`_csp_plan_hours` for many starts, with one calendar computation
-        over a window wide enough for all of them (a start whose deadline
-        falls outside it is planned on its own)."""
+        """`_csp_plan_hours` for many starts (`hours`: one number for all, or
+        one per start), with one calendar computation over a window wide
+        enough for all of them (a start whose deadline falls outside it is
+        planned on its own)."""
         self.ensure_one()
         if not starts:
             return []
+        hours_list = list(hours) if isinstance(hours, (list, tuple)) else [hours] * len(starts)
         starts_utc = [_aware(start).astimezone(utc) for start in starts]
         per_day = self.hours_per_day or 8.0
         # Two calendar weeks per five working days needed, plus slack for holidays.
-        margin = timedelta(days=int(hours / per_day * 7 / 5) + 21)
+        margin = timedelta(days=int(max(hours_list) / per_day * 7 / 5) + 21)
         intervals = self._work_intervals_batch(min(starts_utc), max(starts_utc) + margin)[False]
         spans = [(begin.astimezone(utc), stop.astimezone(utc)) for begin, stop, _meta in intervals]
         result = []
-        for start, original in zip(starts_utc, starts, strict=True):
-            left = hours * 3600.0
+        for start, original, needed in zip(starts_utc, starts, hours_list, strict=True):
+            left = needed * 3600.0
             deadline = start if left <= 0 else None
             for begin, stop in spans:
                 if stop <= start or deadline:
@@ -85,5 +87,5 @@ class ResourceCalendar(models.Model):
                     break
                 left -= available
             result.append(deadline.replace(tzinfo=None) if deadline
-                          else self._csp_plan_hours(hours, original))
+                          else self._csp_plan_hours(needed, original))
         return result

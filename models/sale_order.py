@@ -3,6 +3,7 @@ from collections import defaultdict
 from datetime import datetime, time
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
 
@@ -14,6 +15,18 @@ CHANNELS = [
     ("visit", "Field rep visit"),
 ]
 FIELD_CHANNELS = ("visit",)
+
+APPROVAL_STATES = [
+    ("none", "Not Checked"),
+    ("pending", "Waiting for Approval"),
+    ("approved", "Approved"),
+    ("refused", "Refused"),
+]
+# Changing any of these on a checked quotation voids its approval.
+CHECKED_ORDER_FIELDS = frozenset({
+    "order_line", "commitment_date", "pricelist_id", "partner_id", "currency_id",
+    "warehouse_id", "company_id",
+})
 
 SLA_KINDS = [
     ("feasibility", "Feasibility answer"),
@@ -47,6 +60,22 @@ class SaleOrder(models.Model):
     csp_delivered_at = fields.Datetime(string="Delivered", copy=False, readonly=True)
     csp_paid_at = fields.Datetime(string="Paid", copy=False, readonly=True)
 
+    # The feasibility and profitability check (subprocess b)
+    csp_check_ids = fields.One2many(
+        "csp.feasibility.check", "order_id", string="Feasibility Checks")
+    csp_check_id = fields.Many2one(
+        "csp.feasibility.check", string="Feasibility Check", compute="_compute_csp_check_id",
+        store=True, help="The check that counts: the latest one submitted and not reset.")
+    csp_approval_state = fields.Selection(
+        APPROVAL_STATES, string="Feasibility", compute="_compute_csp_check_id", store=True,
+        index=True, default="none")
+    csp_answer_hours = fields.Float(
+        string="Answer Time (working hours)", readonly=True, copy=False, aggregator="avg",
+        help="Working hours from the order received to the answer sent to the customer.")
+    csp_answer_on_time = fields.Boolean(
+        string="Answered on Time", readonly=True, copy=False,
+        help="Answered within the company's feasibility target.")
+
     csp_sla_kind = fields.Selection(
         SLA_KINDS, string="Running SLA", compute="_compute_csp_sla", store=True)
     csp_sla_deadline = fields.Datetime(
@@ -77,6 +106,15 @@ class SaleOrder(models.Model):
         for order in self:
             order.csp_service = "field" if order.csp_channel in FIELD_CHANNELS else "head_office"
 
+    @api.depends("csp_check_ids.state")
+    def _compute_csp_check_id(self):
+        for order in self:
+            checks = order.csp_check_ids.filtered(
+                lambda c: c.state in ("pending", "approved", "refused"))
+            latest = checks.sorted("id")[-1:]
+            order.csp_check_id = latest
+            order.csp_approval_state = latest.state or "none"
+
     @api.model
     def _read_group_csp_stage_id(self, stages, domain):
         return stages.search([("kind", "in", ("chain", "exit"))])
@@ -87,6 +125,7 @@ class SaleOrder(models.Model):
         "picking_ids.state",
         "order_line.invoice_lines.move_id.state",
         "order_line.invoice_lines.move_id.payment_state",
+        "csp_approval_state",
     )
     def _compute_csp_stage_id(self):
         saved = self.filtered("id")
@@ -209,6 +248,15 @@ class SaleOrder(models.Model):
     def _csp_stage_offer(self):
         return self, self.browse()
 
+    def _csp_stage_feasibility(self):
+        # Optional: an order confirmed without a check skips it.
+        checked = self.filtered(lambda o: o.csp_approval_state != "none")
+        return checked, self - checked
+
+    def _csp_stage_refused(self):
+        return self.filtered(
+            lambda o: o.state == "cancel" and o.csp_approval_state == "refused"), self.browse()
+
     def _csp_stage_accepted(self):
         return self.filtered(lambda o: o.state == "sale"), self.browse()
 
@@ -324,18 +372,109 @@ class SaleOrder(models.Model):
                     by_exit and stage.kind == "exit")
                 if reached and not order[field_name]:
                     updates[field_name].append(order.id)
+        answered = updates.pop("csp_answered_at", None)
+        if answered:
+            # Confirmed without a check: confirming is the answer.
+            self.browse(answered)._csp_record_answer(when)
         for field_name, order_ids in updates.items():
             self.browse(order_ids).sudo().write({field_name: when})
 
     # ------------------------------------------------------------ actions
 
+    def action_csp_check_feasibility(self):
+        """Run the feasibility and profitability check and show its results."""
+        self.ensure_one()
+        self.check_access("write")
+        if self.state not in ("draft", "sent"):
+            raise UserError(self.env._("Only a quotation can be checked for feasibility."))
+        check = self.env["csp.feasibility.check"]._csp_start(self)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Feasibility of %(order)s", order=self.name),
+            "res_model": "csp.feasibility.check",
+            "res_id": check.id,
+            "view_mode": "form",
+            "views": [(self.env.ref(
+                "customer_service_process.csp_feasibility_check_view_form_wizard").id, "form")],
+            "target": "new",
+        }
+
+    def _csp_needs_approval(self):
+        """Whether the current user may confirm this order only once its
+        feasibility check is approved."""
+        self.ensure_one()
+        if self.env.user.has_group("customer_service_process.group_field_rep"):
+            return True
+        return self.company_id.csp_feasibility_required
+
+    def _csp_check_confirmation_allowed(self):
+        if self.env.su:
+            return
+        for order in self:
+            if order._csp_needs_approval() and order.csp_approval_state != "approved":
+                raise UserError(self.env._(
+                    "%(order)s cannot be confirmed before its feasibility check is approved: "
+                    "use Check Feasibility.", order=order.name))
+
     def action_confirm(self):
+        self._csp_check_confirmation_allowed()
         result = super().action_confirm()
         customers = self.partner_id.commercial_partner_id.filtered(
             lambda p: not p.csp_customer_since)
         if customers:
             customers.sudo().write({"csp_customer_since": fields.Date.context_today(self)})
         return result
+
+    def _validate_order(self):
+        """The customer accepted the quotation online: an order whose
+        feasibility is approved is confirmed; the others are received, and
+        checked first (accepted at once or sent to a process manager)."""
+        unchecked = self.filtered(lambda o: o.csp_approval_state != "approved")
+        for order in unchecked:
+            order._csp_receive_online_order()
+        return super(SaleOrder, self - unchecked)._validate_order()
+
+    def _csp_receive_online_order(self):
+        self.ensure_one()
+        order = self.sudo()
+        order.with_context(csp_keep_approval=True).write({
+            "csp_received_at": fields.Datetime.now(), "csp_channel": "website"})
+        check = self.env["csp.feasibility.check"]._csp_start(order)
+        check.sudo().action_submit()
+
+    def _csp_record_answer(self, when):
+        """The customer got the company's answer: the feasibility SLA stops.
+        The working hours it took are counted per calendar, in one go."""
+        orders = self.filtered(lambda o: not o.csp_answered_at)
+        by_calendar = defaultdict(list)
+        for order in orders:
+            by_calendar[order.company_id.resource_calendar_id].append(order)
+        for calendar, group in by_calendar.items():
+            hours = calendar._csp_work_hours(
+                [(o.csp_received_at or when, when) for o in group]) if calendar else [0.0] * len(group)
+            for order, spent in zip(group, hours, strict=True):
+                spent = max(spent, 0.0)
+                order.sudo().write({
+                    "csp_answered_at": when,
+                    "csp_answer_hours": spent,
+                    "csp_answer_on_time": spent <= order.company_id.csp_feasibility_sla_hours,
+                })
+
+    def write(self, vals):
+        result = super().write(vals)
+        if CHECKED_ORDER_FIELDS & set(vals) and not self.env.context.get("csp_keep_approval"):
+            self._csp_reset_approval(
+                self.env._("the order changed (%(fields)s)", fields=", ".join(
+                    self._fields[name]._description_string(self.env)
+                    for name in sorted(CHECKED_ORDER_FIELDS & set(vals)))))
+        return result
+
+    def _csp_reset_approval(self, why):
+        quotations = self.filtered(lambda o: o.state in ("draft", "sent"))
+        checks = quotations.sudo().csp_check_ids.filtered(
+            lambda c: c.state in ("pending", "approved"))
+        if checks:
+            checks._csp_reset(why)
 
     # ------------------------------------------------------------ SLA cron
 

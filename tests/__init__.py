@@ -8,3 +8,4 @@ from . import (
     test_sla,
     test_translations,
 )
+from . import test_feasibility, test_feasibility_approval

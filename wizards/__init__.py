@@ -1,0 +1,1 @@
+from . import csp_feasibility_decision
