@@ -399,6 +399,16 @@ class SaleOrder(models.Model):
             "target": "new",
         }
 
+    def _csp_check_and_submit(self):
+        """Check each quotation and submit the check at once (orders received
+        online, imports, automated actions): accepted when the company's
+        rules allow it, otherwise sent to the approver."""
+        for order in self:
+            order.check_access("write")
+            check = self.env["csp.feasibility.check"]._csp_start(order)
+            check.action_submit()
+        return True
+
     def _csp_needs_approval(self):
         """Whether the current user may confirm this order only once its
         feasibility check is approved."""
@@ -439,8 +449,7 @@ class SaleOrder(models.Model):
         order = self.sudo()
         order.with_context(csp_keep_approval=True).write({
             "csp_received_at": fields.Datetime.now(), "csp_channel": "website"})
-        check = self.env["csp.feasibility.check"]._csp_start(order)
-        check.sudo().action_submit()
+        order._csp_check_and_submit()
 
     def _csp_record_answer(self, when):
         """The customer got the company's answer: the feasibility SLA stops.

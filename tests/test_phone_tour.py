@@ -30,3 +30,19 @@ class TestRepPhoneTour(HttpCase):
         self.assertEqual(created.partner_id, customer)
         self.assertEqual(created.csp_channel, "visit")
         self.assertEqual(created.csp_stage_id.code, "offer")
+
+    def test_rep1_checks_feasibility_on_his_phone(self):
+        quotation = self.env.ref("customer_service_process.order_aquatech_2")
+        self.start_tour("/odoo/action-customer_service_process.action_my_quotations",
+                        "csp_rep1_phone_check_feasibility", login="rep1")
+        check = quotation.csp_check_id
+        self.assertEqual(check.requested_by_id.login, "rep1")
+        self.assertIn(quotation.csp_approval_state, ("approved", "pending"))
+
+    def test_head_of_sales_approves_on_his_phone(self):
+        quotation = self.env.ref("customer_service_process.order_krakow_1")
+        self.assertEqual(quotation.csp_approval_state, "pending")
+        self.start_tour("/odoo/action-customer_service_process.action_csp_feasibility_to_approve",
+                        "csp_manager_phone_approve", login="manager")
+        self.assertEqual(quotation.csp_approval_state, "approved")
+        self.assertEqual(quotation.csp_check_id.decided_by_id.login, "manager")

@@ -84,3 +84,52 @@ registry.category("web_tour.tours").add("csp_rep1_phone_new_quotation", {
         },
     ],
 });
+
+// rep1 checks the feasibility of his quotation at the customer's and submits it.
+registry.category("web_tour.tours").add("csp_rep1_phone_check_feasibility", {
+    steps: () => [
+        {
+            content: "open his quotation",
+            trigger: ".o_kanban_view .o_kanban_record:contains('AquaTech Installations')",
+            run: "click",
+        },
+        {
+            content: "check its feasibility",
+            trigger: ".o_form_view button[name=action_csp_check_feasibility]",
+            run: "click",
+        },
+        {
+            content: "the results show in the dialog, each with its reason",
+            trigger: ".modal .o_field_widget[name=result_ids] .o_kanban_record:contains('Stock'):contains('In stock')",
+        },
+        {
+            content: "submit the check",
+            trigger: ".modal button.o_csp_submit",
+            run: "click",
+        },
+        {
+            content: "the dialog closes and the order shows its feasibility",
+            trigger: "body:not(:has(.modal)) .o_form_view .o_field_widget[name=csp_approval_state]:contains('Approved'), body:not(:has(.modal)) .o_form_view .o_field_widget[name=csp_approval_state]:contains('Waiting')",
+        },
+    ],
+});
+
+// The head of sales decides on a pending order from his phone.
+registry.category("web_tour.tours").add("csp_manager_phone_approve", {
+    steps: () => [
+        {
+            content: "the order waits in his To Approve list",
+            trigger: ".o_kanban_record:contains('Krakow Chemical'), .o_data_row:contains('Krakow Chemical')",
+            run: "click",
+        },
+        {
+            content: "approve it",
+            trigger: ".o_form_view button[name=action_approve]",
+            run: "click",
+        },
+        {
+            content: "it is approved",
+            trigger: ".o_form_view:not(:has(button[name=action_approve])) .o_field_widget[name=decided_by_id]:contains('Manager')",
+        },
+    ],
+});
