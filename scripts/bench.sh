@@ -23,3 +23,5 @@ for db in csp_bench_plain csp_bench_addon; do
 done
 "$PY" "$CSP_ROOT/scripts/bench_backbone.py" access -c "$CSP_CONF" -d csp_bench_addon \
     --customers "${BENCH_CUSTOMERS:-100000}" --reps "${BENCH_REPS:-50}"
+"$PY" "$CSP_ROOT/scripts/bench_feasibility.py" -c "$CSP_CONF" -d csp_bench_addon \
+    --lines "${BENCH_LINES:-500}"
