@@ -14,7 +14,13 @@ from datetime import datetime, timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import (
-    consteq, float_compare, float_is_zero, float_round, format_amount, format_date)
+    consteq,
+    float_compare,
+    float_is_zero,
+    float_round,
+    format_amount,
+    format_date,
+)
 
 from .csp_cost_guard import COST_VIEWER
 
@@ -43,7 +49,7 @@ class CspFeasibilityCheck(models.Model):
     _order = "id desc"
 
     order_id = fields.Many2one(
-        "sale.order", string="Order", required=True, ondelete="cascade", index=True,
+        "sale.order", required=True, ondelete="cascade", index=True,
         readonly=True)
     company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(related="order_id.partner_id", string="Customer")
@@ -76,7 +82,7 @@ class CspFeasibilityCheck(models.Model):
     requested_by_id = fields.Many2one("res.users", string="Requested by", readonly=True)
     requested_at = fields.Datetime(string="Requested", readonly=True)
     request_note = fields.Text(string="Note to the Approver")
-    approver_id = fields.Many2one("res.users", string="Approver", readonly=True)
+    approver_id = fields.Many2one("res.users", readonly=True)
     access_token = fields.Char(copy=False, readonly=True, groups="base.group_system")
     sla_deadline = fields.Datetime(related="order_id.csp_sla_deadline", string="Answer Due")
     sla_hours_left = fields.Float(related="order_id.csp_sla_hours_left",
@@ -290,7 +296,7 @@ class CspFeasibilityCheck(models.Model):
         if asked and confirmed and confirmed < asked:
             confirmed = asked
         later_than_asked = bool(asked and confirmed and confirmed > asked)
-        conditions = bool(changes or new_date and new_date != asked or later_than_asked)
+        conditions = bool(changes or (new_date and new_date != asked) or later_than_asked)
         self.write({
             "state": "approved",
             "decided_by_id": False if auto else self.env.uid,
@@ -517,97 +523,101 @@ class FeasibilityEngine:
         """Stock, and production or purchase of what stock does not cover.
         Returns the results known now and, per line, what its earliest date
         waits for (planned on the calendar in one go afterwards)."""
+        self.read_supply(lines)
+        results, pending = [], []
+        for line in lines:
+            self.supply_line(line, results, pending)
+        return results, pending
+
+    def read_supply(self, lines):
+        """Everything the supply checks read, in batches."""
         env = self.env
         products = lines.product_id
         storable = products.filtered("is_storable")
-        quantities = {}
+        self.quantities = {}
         if storable:
-            quantities = storable.with_context(warehouse_id=self.warehouse.id)\
+            self.quantities = storable.with_context(warehouse_id=self.warehouse.id)\
                 ._compute_quantities_dict(None, None, None, to_date=self.asked or False)
-        boms = self.boms = env["mrp.bom"]._bom_find(
+        self.boms = env["mrp.bom"]._bom_find(
             products, company_id=self.company.id, bom_type="normal")
-        mto = env.ref("stock.route_warehouse0_mto", raise_if_not_found=False)
-        components = boms and env["mrp.bom"].concat(*boms.values()).bom_line_ids.product_id
-        component_quantities = {}
-        component_storable = components.filtered("is_storable") if components else components
+        self.mto = env.ref("stock.route_warehouse0_mto", raise_if_not_found=False)
+        components = env["mrp.bom"].concat(*self.boms.values()).bom_line_ids.product_id \
+            if self.boms else env["product.product"]
+        self.component_quantities = {}
+        component_storable = components.filtered("is_storable")
         if component_storable:
-            component_quantities = component_storable.with_context(
+            self.component_quantities = component_storable.with_context(
                 warehouse_id=self.warehouse.id)._compute_quantities_dict(None, None, None)
-        component_boms = env["mrp.bom"]._bom_find(
+        self.component_boms = env["mrp.bom"]._bom_find(
             components, company_id=self.company.id, bom_type="normal") if components else {}
-        load = self.workcenter_load(boms)
-
-        needed = defaultdict(float)
+        self.load = self.workcenter_load(self.boms)
+        self.needed = defaultdict(float)
         for line in lines:
-            needed[line.product_id] += line.product_uom_id._compute_quantity(
+            self.needed[line.product_id] += line.product_uom_id._compute_quantity(
                 line.product_uom_qty, line.product_id.uom_id, raise_if_failure=False)
 
-        results, pending = [], []
-        for line in lines:
-            product = line.product_id
-            need = needed[product]
-            uom = product.uom_id
-            if not product.is_storable:
+    def supply_line(self, line, results, pending):
+        product = line.product_id
+        need = self.needed[product]
+        uom = product.uom_id
+        if not product.is_storable:
+            results.append(self.result(
+                "stock", "pass", self._("Not kept in stock: nothing to check."), line))
+            pending.append((line, self.now, 0.0, product.sale_delay, None))
+            return
+        qty = self.quantities.get(product.id, {})
+        free = qty.get("free_qty", 0.0)
+        forecast = qty.get("virtual_available", 0.0)
+        figures = self._("free %(free)s of %(need)s ordered; forecast %(when)s: %(forecast)s",
+                         free=self.qty_text(free, uom), need=self.qty_text(need, uom),
+                         when=self.date_text(self.asked) if self.asked else self._("now"),
+                         forecast=self.qty_text(forecast, uom))
+        stock_values = {"ordered_qty": need, "free_qty": free, "forecast_qty": forecast,
+                        "figures": figures}
+        bom = self.boms.get(product)
+        routes = product.route_ids | product.categ_id.total_route_ids
+        if self.mto and self.mto in routes and bom:
+            results.append(self.result(
+                "stock", "pass", self._("Made to order: produced for this order."), line,
+                **stock_values))
+            to_make = line.product_uom_id._compute_quantity(
+                line.product_uom_qty, uom, raise_if_failure=False)
+        elif float_compare(free, need, precision_rounding=uom.rounding) >= 0:
+            results.append(self.result(
+                "stock", "pass", self._("In stock."), line, **stock_values))
+            pending.append((line, self.now, 0.0, product.sale_delay, None))
+            return
+        elif bom:
+            to_make = need - max(free, 0.0)
+            results.append(self.result(
+                "stock", "pass",
+                self._("Short of %(short)s in stock: it is manufactured.",
+                       short=self.qty_text(to_make, uom)), line, **stock_values))
+        else:
+            short = need - max(free, 0.0)
+            delay = self.vendor_delay(product)
+            if delay is None:
                 results.append(self.result(
-                    "stock", "pass", self._("Not kept in stock: nothing to check."), line))
-                pending.append((line, self.now, 0.0, product.sale_delay, None))
-                continue
-            qty = quantities.get(product.id, {})
-            free = qty.get("free_qty", 0.0)
-            forecast = qty.get("virtual_available", 0.0)
-            figures = self._("free %(free)s of %(need)s ordered; forecast %(when)s: %(forecast)s",
-                             free=self.qty_text(free, uom), need=self.qty_text(need, uom),
-                             when=self.date_text(self.asked) if self.asked else self._("now"),
-                             forecast=self.qty_text(forecast, uom))
-            stock_values = {"ordered_qty": need, "free_qty": free, "forecast_qty": forecast,
-                            "figures": figures}
-            bom = boms.get(product)
-            made_to_order = bool(mto and mto in (product.route_ids | product.categ_id.total_route_ids))
-            if made_to_order and bom:
-                results.append(self.result(
-                    "stock", "pass", self._("Made to order: produced for this order."), line,
-                    **stock_values))
-                to_make = line.product_uom_id._compute_quantity(
-                    line.product_uom_qty, uom, raise_if_failure=False)
-            elif float_compare(free, need, precision_rounding=uom.rounding) >= 0:
-                results.append(self.result(
-                    "stock", "pass", self._("In stock."), line, **stock_values))
-                pending.append((line, self.now, 0.0, product.sale_delay, None))
-                continue
-            else:
-                short = need - max(free, 0.0)
-                if bom:
-                    results.append(self.result(
-                        "stock", "pass",
-                        self._("Short of %(short)s in stock: it is manufactured.",
-                               short=self.qty_text(short, uom)), line, **stock_values))
-                    to_make = short
-                else:
-                    delay = self.vendor_delay(product)
-                    if delay is None:
-                        results.append(self.result(
-                            "stock", "fail",
-                            self._("Not enough in stock (short of %(short)s), and it can be "
-                                   "neither manufactured (no bill of materials) nor bought "
-                                   "(no vendor).", short=self.qty_text(short, uom)),
-                            line, **stock_values))
-                        continue
-                    results.append(self.result(
-                        "stock", "pass",
-                        self._("Short of %(short)s in stock: bought from the vendor in "
-                               "%(days)s days.", short=self.qty_text(short, uom), days=delay),
-                        line, **stock_values))
-                    pending.append((line, self.now + timedelta(days=delay), 0.0,
-                                    product.sale_delay, None))
-                    continue
-            if not bom:
-                results.append(self.result(
-                    "production", "fail",
-                    self._("Made to order, but it has no bill of materials."), line))
-                continue
-            pending.append(self.production(line, bom, to_make, component_quantities,
-                                           component_boms, load))
-        return results, pending
+                    "stock", "fail",
+                    self._("Not enough in stock (short of %(short)s), and it can be "
+                           "neither manufactured (no bill of materials) nor bought "
+                           "(no vendor).", short=self.qty_text(short, uom)),
+                    line, **stock_values))
+                return
+            results.append(self.result(
+                "stock", "pass",
+                self._("Short of %(short)s in stock: bought from the vendor in "
+                       "%(days)s days.", short=self.qty_text(short, uom), days=delay),
+                line, **stock_values))
+            pending.append((line, self.now + timedelta(days=delay), 0.0,
+                            product.sale_delay, None))
+            return
+        if not bom:
+            results.append(self.result(
+                "production", "fail",
+                self._("Made to order, but it has no bill of materials."), line))
+            return
+        pending.append(self.production(line, bom, to_make))
 
     def vendor_delay(self, product):
         sellers = product.seller_ids.filtered(
@@ -627,7 +637,7 @@ class FeasibilityEngine:
             ["workcenter_id"], ["duration_expected:sum", "duration:sum"])
         return {wc: max(expected - done, 0.0) / 60.0 for wc, expected, done in rows}
 
-    def production(self, line, bom, quantity, component_quantities, component_boms, load):
+    def production(self, line, bom, quantity):
         """What manufacturing `quantity` of the line's product waits for."""
         product = line.product_id
         uom = product.uom_id
@@ -643,11 +653,11 @@ class FeasibilityEngine:
                 continue
             need = bom_line.product_uom_id._compute_quantity(
                 bom_line.product_qty * factor, component.uom_id, raise_if_failure=False)
-            free = component_quantities.get(component.id, {}).get("free_qty", 0.0)
+            free = self.component_quantities.get(component.id, {}).get("free_qty", 0.0)
             if float_compare(free, need, precision_rounding=component.uom_id.rounding) >= 0:
                 continue
             delay = self.vendor_delay(component)
-            sub_bom = component_boms.get(component)
+            sub_bom = self.component_boms.get(component)
             if delay is None and sub_bom:
                 delay = sub_bom.produce_delay + sub_bom.days_to_prepare_mo
             if delay is None:
@@ -665,7 +675,7 @@ class FeasibilityEngine:
                 continue
             efficiency = (operation.workcenter_id.time_efficiency or 100.0) / 100.0
             own_hours += operation.time_cycle_manual * factor / 60.0 / efficiency
-            queue_hours = max(queue_hours, load.get(operation.workcenter_id, 0.0))
+            queue_hours = max(queue_hours, self.load.get(operation.workcenter_id, 0.0))
         lead_days = bom.produce_delay + bom.days_to_prepare_mo
         hours_per_day = self.calendar.hours_per_day or 8.0
         work_hours = lead_days * hours_per_day + queue_hours + own_hours
@@ -680,8 +690,9 @@ class FeasibilityEngine:
         self.earliest = [(start, hours) for _l, start, hours, _d, _i in pending]
         planned = self.plan()
         final = []
-        for (line, _start, _hours, sale_delay, info), ready in zip(pending, planned, strict=True):
-            ready = ready and ready + timedelta(days=sale_delay or 0)
+        for (line, _start, _hours, sale_delay, info), planned_at in zip(
+                pending, planned, strict=True):
+            ready = planned_at and planned_at + timedelta(days=sale_delay or 0)
             final.append(ready)
             late = bool(self.asked and ready and ready.date() > self.asked.date())
             if info is not None:

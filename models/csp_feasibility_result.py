@@ -36,12 +36,12 @@ class CspFeasibilityResult(models.Model):
     status = fields.Selection(STATUSES, string="Result", required=True)
     reason = fields.Char(required=True)
     figures = fields.Char()
-    order_line_id = fields.Many2one("sale.order.line", string="Order Line", ondelete="set null")
-    product_id = fields.Many2one("product.product", string="Product")
+    order_line_id = fields.Many2one("sale.order.line", ondelete="set null")
+    product_id = fields.Many2one("product.product")
     ordered_qty = fields.Float(string="Ordered", digits="Product Unit")
     free_qty = fields.Float(string="Free in Stock", digits="Product Unit")
     forecast_qty = fields.Float(string="Forecast", digits="Product Unit")
-    earliest_date = fields.Date(string="Earliest Date")
+    earliest_date = fields.Date()
     unit_cost = fields.Float(groups=COST_VIEWER, digits="Product Price")
     margin_percent = fields.Float(string="Margin (%)", groups=COST_VIEWER)
     min_margin_percent = fields.Float(string="Minimum (%)", groups=COST_VIEWER)
@@ -56,10 +56,11 @@ class CspFeasibilityResult(models.Model):
         now = self.env.cr.now()
         uid = self.env.uid
         values = []
+        stamps = {"create_uid": uid, "write_uid": uid, "create_date": now, "write_date": now}
         for row in rows:
-            row = dict(row, create_uid=uid, write_uid=uid, create_date=now, write_date=now)
+            full = dict(row, **stamps)
             values.append(SQL("(%s)", SQL(", ").join(
-                None if row.get(name) is False else row.get(name) for name in columns)))
+                None if full.get(name) is False else full.get(name) for name in columns)))
         self.env.cr.execute(SQL(
             "INSERT INTO csp_feasibility_result (%s) VALUES %s",
             SQL(", ").join(SQL.identifier(name) for name in columns),

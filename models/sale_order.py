@@ -459,10 +459,10 @@ class SaleOrder(models.Model):
         for order in orders:
             by_calendar[order.company_id.resource_calendar_id].append(order)
         for calendar, group in by_calendar.items():
-            hours = calendar._csp_work_hours(
-                [(o.csp_received_at or when, when) for o in group]) if calendar else [0.0] * len(group)
-            for order, spent in zip(group, hours, strict=True):
-                spent = max(spent, 0.0)
+            periods = [(o.csp_received_at or when, when) for o in group]
+            hours = calendar._csp_work_hours(periods) if calendar else [0.0] * len(group)
+            for order, worked in zip(group, hours, strict=True):
+                spent = max(worked, 0.0)
                 order.sudo().write({
                     "csp_answered_at": when,
                     "csp_answer_hours": spent,

@@ -1,6 +1,8 @@
 from . import (
     test_access,
     test_demo_data,
+    test_feasibility,
+    test_feasibility_approval,
     test_foundation,
     test_phone_tour,
     test_process_cards,
@@ -8,4 +10,3 @@ from . import (
     test_sla,
     test_translations,
 )
-from . import test_feasibility, test_feasibility_approval

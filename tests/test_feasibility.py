@@ -1,6 +1,7 @@
 from datetime import datetime
 
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .common import CustomerProcessCase
@@ -168,7 +169,7 @@ class TestFeasibilityChecks(FeasibilityCase):
         result = check.result_ids.filtered(lambda r: r.kind == "profitability")[:1]
         self.assertEqual(result.status, "warning")
         self.assertFalse(result.figures, "no cost or margin in words for a rep")
-        with self.assertRaises(Exception):
+        with self.assertRaises(AccessError):
             result.read(["margin_percent"])
 
     def test_customer_over_the_overdue_limit_fails(self):

@@ -42,7 +42,8 @@ class TestFeasibilityApproval(ApprovalCase):
                 "customer_service_process.mail_activity_feasibility_approval"))
         self.assertEqual(activity.user_id, self.manager)
         self.assertIn("Waiting for", order.message_ids[0].body)
-        mail = self.env["mail.mail"].sudo().search([("subject", "ilike", f"To approve: {order.name}")])
+        mail = self.env["mail.mail"].sudo().search(
+            [("subject", "ilike", f"To approve: {order.name}")])
         self.assertEqual(len(mail), 1)
         self.assertIn(check.sudo()._csp_decision_url(), mail.body_html)
         # The manager's To approve list shows it with the time left.

@@ -89,8 +89,8 @@ registry.category("web_tour.tours").add("csp_rep1_phone_new_quotation", {
 registry.category("web_tour.tours").add("csp_rep1_phone_check_feasibility", {
     steps: () => [
         {
-            content: "open his quotation",
-            trigger: ".o_kanban_view .o_kanban_record:contains('AquaTech Installations')",
+            content: "open his quotation (an offer, not the confirmed order)",
+            trigger: ".o_kanban_view .o_kanban_record:contains('AquaTech Installations'):contains('Offer')",
             run: "click",
         },
         {
