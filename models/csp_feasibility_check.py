@@ -202,7 +202,7 @@ class CspFeasibilityCheck(models.Model):
         by default; otherwise a process manager of the company."""
         self.ensure_one()
         head = self.company_id.csp_head_of_sales_id
-        if head and head.active:
+        if head and head.active and head.has_group(PROCESS_MANAGER):
             return head
         group = self.env.ref(PROCESS_MANAGER)
         return group.all_user_ids.filtered(
@@ -327,7 +327,9 @@ class CspFeasibilityCheck(models.Model):
             self._csp_answer("customer_service_process.mail_template_answer_accepted")
             # Confirmed as the decider (a rep's auto-accepted order as the rep),
             # with his rights; the guard in action_confirm sees the approval.
-            order.sudo(False).action_confirm()
+            # An order accepted online is confirmed by the system.
+            as_user = order.sudo(False)
+            (as_user if as_user.has_access("write") else order.sudo()).action_confirm()
 
     def _csp_refuse(self, reason):
         self.ensure_one()
@@ -382,7 +384,7 @@ class CspFeasibilityCheck(models.Model):
 
     def _csp_reset(self, why):
         """The order changed after the check: the approval no longer holds."""
-        live = self.filtered(lambda c: c.state in ("pending", "approved", "draft"))
+        live = self.filtered(lambda c: c.state in ("pending", "approved"))
         if not live:
             return
         live.sudo().write({"state": "cancelled", "reset_reason": why, "access_token": False})

@@ -406,7 +406,7 @@ class SaleOrder(models.Model):
         for order in self:
             order.check_access("write")
             check = self.env["csp.feasibility.check"]._csp_start(order)
-            check.action_submit()
+            check.with_env(self.env).action_submit()
         return True
 
     def _csp_needs_approval(self):

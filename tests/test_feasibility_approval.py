@@ -280,3 +280,30 @@ class TestFeasibilityLink(HttpCase, ApprovalCase):
         self._post(check, token, again, decision="refuse", reason="No capacity this month")
         self.assertEqual(check.state, "refused")
         self.assertEqual(order.state, "cancel")
+
+
+@tagged("post_install", "-at_install")
+class TestFeasibilityOnline(ApprovalCase):
+    """Orders accepted on the portal and made-to-order orders of reps."""
+
+    def test_portal_customer_accepting_online_gets_the_order_checked(self):
+        portal_user = new_test_user(self.env, login="csp_test_portal", groups="base.group_portal",
+                                    partner_id=self.customer.id)
+        self._stock(self.spare_part, 10)
+        order = self._quotation(self.head_office, self.customer, self.spare_part, 1)
+        order.with_user(portal_user).sudo()._validate_order()
+        self.assertEqual(order.state, "sale")
+        self.assertTrue(order.csp_check_id.decision_auto)
+        self.assertEqual(order.csp_check_id.requested_by_id, portal_user)
+        self.assertEqual(len(self._answers(order, "is accepted")), 1)
+
+    def test_rep_made_to_order_pump_accepted_automatically_is_manufactured(self):
+        self._stock(self.component, 10)
+        order = self._quotation(self.rep, self.rep_customer, self.pump, 2)
+        check = self._check(order, self.rep)
+        self.assertEqual(check.verdict, "feasible")
+        check.action_submit()
+        self.assertEqual(order.state, "sale")
+        productions = order.sudo().mrp_production_ids
+        self.assertEqual(len(productions), 1)
+        self.assertEqual(productions.product_qty, 2)
