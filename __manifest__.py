@@ -3,7 +3,7 @@
     "summary": "Quotation to payment for a make-to-order manufacturer: feasibility, "
     "production, confirmed delivery, survey, complaints and dunning, measured "
     "against the company's targets.",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "customer_service_process developers",
@@ -16,6 +16,7 @@
         "sale_margin",
         "mrp",
         "stock",
+        "stock_delivery",
         "account",
         "survey",
         "portal",
@@ -30,14 +31,18 @@
         "data/csp_process_data.xml",
         "data/csp_feasibility_data.xml",
         "data/mail_template_data.xml",
+        "data/csp_delivery_data.xml",
         # Reports
         "reports/csp_process_card_report.xml",
         # Views
+        "views/csp_delivery_dispute_views.xml",
+        "views/csp_delivery_templates.xml",
         "views/csp_feasibility_check_views.xml",
         "views/csp_feasibility_templates.xml",
         "views/csp_order_stage_views.xml",
         "views/csp_order_stage_log_views.xml",
         "views/csp_process_views.xml",
+        "views/mrp_production_views.xml",
         "views/product_category_views.xml",
         "views/product_template_views.xml",
         "views/res_company_views.xml",
@@ -46,6 +51,7 @@
         "views/sale_order_views.xml",
         "views/stock_picking_views.xml",
         # Wizards
+        "wizards/csp_delivery_confirm_views.xml",
         "wizards/csp_feasibility_decision_views.xml",
         # Menus
         "views/customer_service_process_menus.xml",

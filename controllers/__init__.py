@@ -1,1 +1,1 @@
-from . import feasibility
+from . import delivery, feasibility

@@ -1,5 +1,7 @@
 from . import (
     csp_cost_guard,
+    csp_delivery_dispute,
+    csp_delivery_dispute_line,
     csp_feasibility_check,
     csp_feasibility_result,
     csp_order_stage,
@@ -8,6 +10,7 @@ from . import (
     csp_process_metric,
     csp_process_role,
     csp_process_step,
+    mrp_production,
     product_category,
     product_product,
     product_template,
@@ -18,4 +21,5 @@ from . import (
     sale_order,
     sale_order_line,
     sale_report,
+    stock_picking,
 )

@@ -7,6 +7,7 @@ PROCESS_TARGET_FIELDS = frozenset({
     "csp_feasibility_sla_hours", "csp_fulfilment_sla_days", "csp_head_of_sales_id",
     "resource_calendar_id", "csp_min_margin_percent", "csp_overdue_limit",
     "csp_feasibility_auto_accept", "csp_feasibility_required",
+    "csp_delivery_reminder_days", "csp_delivery_autoconfirm_days",
 })
 
 
@@ -42,6 +43,24 @@ class ResCompany(models.Model):
         string="Head Office Confirms Only Checked Orders", default=False,
         help="Field reps always need an approved feasibility check to confirm an "
              "order; with this, head office does too.")
+
+    # The customer's confirmation of deliveries (subprocess d).
+    csp_delivery_reminder_days = fields.Integer(
+        string="Remind to Confirm after (days)", default=3,
+        help="Days after dispatch without the customer's answer before he is reminded "
+             "once; 0: no reminder.")
+    csp_delivery_autoconfirm_days = fields.Integer(
+        string="Confirm Automatically after (days)", default=10,
+        help="Days after dispatch without the customer's answer before the delivery is "
+             "confirmed automatically (and marked so); 0: never.")
+
+    @api.constrains("csp_delivery_reminder_days", "csp_delivery_autoconfirm_days")
+    def _check_csp_delivery_days(self):
+        for company in self:
+            if company.csp_delivery_reminder_days < 0 or company.csp_delivery_autoconfirm_days < 0:
+                raise ValidationError(self.env._(
+                    "Days before a reminder or an automatic confirmation cannot be negative "
+                    "(%(company)s).", company=company.name))
 
     @api.constrains("csp_feasibility_sla_hours", "csp_fulfilment_sla_days")
     def _check_csp_sla_targets(self):

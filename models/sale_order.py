@@ -28,6 +28,15 @@ CHECKED_ORDER_FIELDS = frozenset({
     "warehouse_id", "company_id",
 })
 
+DISTRIBUTION_STATES = [
+    ("waiting", "Waiting"),
+    ("ready", "Ready"),
+    ("shipped", "Shipped"),
+    ("delivered", "Delivered"),
+    ("confirmed", "Confirmed"),
+    ("disputed", "Disputed"),
+]
+
 SLA_KINDS = [
     ("feasibility", "Feasibility answer"),
     ("fulfilment", "Fulfilment"),
@@ -76,6 +85,20 @@ class SaleOrder(models.Model):
         string="Answered on Time", readonly=True, copy=False,
         help="Answered within the company's feasibility target.")
 
+    # Production and distribution (subprocesses c and d)
+    csp_distribution_state = fields.Selection(
+        DISTRIBUTION_STATES, string="Distribution", compute="_compute_csp_distribution_state",
+        store=True, help="The least advanced of the order's deliveries; Disputed when the "
+                         "customer reported a problem with one.")
+    csp_production_ids = fields.Many2many(
+        "mrp.production", string="Manufacturing Orders", compute="_compute_csp_production_ids",
+        help="The order's manufacturing orders, for everyone who follows the order.")
+    csp_produced_notified = fields.Boolean(
+        copy=False, readonly=True, help="The customer was told the order is produced.")
+    csp_delivery_ids = fields.One2many(
+        "stock.picking", "sale_id", string="Customer Deliveries",
+        domain=[("csp_is_customer_delivery", "=", True), ("state", "!=", "cancel")])
+
     csp_sla_kind = fields.Selection(
         SLA_KINDS, string="Running SLA", compute="_compute_csp_sla", store=True)
     csp_sla_deadline = fields.Datetime(
@@ -115,6 +138,25 @@ class SaleOrder(models.Model):
             order.csp_check_id = latest
             order.csp_approval_state = latest.state or "none"
 
+    @api.depends("stock_reference_ids.production_ids.state")
+    def _compute_csp_production_ids(self):
+        productions = self.sudo()._csp_productions()
+        for order in self:
+            order.csp_production_ids = productions[order.sudo()].sudo(False)
+
+    @api.depends("picking_ids.csp_delivery_state")
+    def _compute_csp_distribution_state(self):
+        order_of = [code for code, _label in DISTRIBUTION_STATES]
+        for order in self:
+            states = [p.csp_delivery_state for p in order.picking_ids
+                      if p.csp_delivery_state]
+            if not states:
+                order.csp_distribution_state = False
+            elif "disputed" in states:
+                order.csp_distribution_state = "disputed"
+            else:
+                order.csp_distribution_state = min(states, key=order_of.index)
+
     @api.model
     def _read_group_csp_stage_id(self, stages, domain):
         return stages.search([("kind", "in", ("chain", "exit"))])
@@ -126,6 +168,7 @@ class SaleOrder(models.Model):
         "order_line.invoice_lines.move_id.state",
         "order_line.invoice_lines.move_id.payment_state",
         "csp_approval_state",
+        "picking_ids.csp_confirmed_at",
     )
     def _compute_csp_stage_id(self):
         saved = self.filtered("id")
@@ -303,8 +346,13 @@ class SaleOrder(models.Model):
         return shipped, nothing_to_ship
 
     def _csp_stage_delivered(self):
-        # Until the customer confirms deliveries, a validated delivery is delivered.
-        return self._csp_stage_shipped()
+        # Delivered when the customer confirmed every delivery (each backorder
+        # on its own); an order with nothing to ship skips it.
+        deliveries = self._csp_deliveries()
+        confirmed = self.filtered(lambda o: deliveries[o] and all(
+            p.state == "done" and p.csp_confirmed_at for p in deliveries[o]))
+        _shipped, nothing_to_ship = self._csp_stage_shipped()
+        return confirmed, nothing_to_ship
 
     def _csp_stage_paid(self):
         def is_paid(order):
@@ -358,6 +406,32 @@ class SaleOrder(models.Model):
         } for order in changed])
         changed._csp_set_milestones(now, stages)
         changed.sudo()._csp_close_stale_sla_activities()
+        changed._csp_notify_produced(stages)
+
+    def _csp_notify_produced(self, stages):
+        """Tell the customer, once, that his order is produced: when its last
+        manufacturing order is done."""
+        produced = stages.filtered(lambda s: s.code == "produced")
+        if not produced:
+            return
+        candidates = self.filtered(
+            lambda o: not o.csp_produced_notified and o.csp_stage_id.kind == "chain"
+            and o.csp_stage_id.sequence >= produced.sequence)
+        if not candidates:
+            return
+        productions = candidates._csp_productions()
+        done = candidates.filtered(lambda o: productions[o] and all(
+            mo.state == "done" for mo in productions[o]))
+        template = self.env.ref("customer_service_process.mail_template_order_produced",
+                                raise_if_not_found=False)
+        for order in done.sudo():
+            order.csp_produced_notified = True
+            if template:
+                order.message_post_with_source(
+                    template,
+                    email_layout_xmlid="mail.mail_notification_layout_with_responsible_signature",
+                    subtype_xmlid="mail.mt_comment",
+                )
 
     def _csp_set_milestones(self, when, stages):
         stages = {s.code: s for s in stages}

@@ -1,1 +1,1 @@
-from . import csp_feasibility_decision
+from . import csp_delivery_confirm, csp_feasibility_decision

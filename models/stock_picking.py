@@ -1,0 +1,340 @@
+"""Dispatch and the customer's confirmation of a delivery (PROCESS.md d).
+
+When a customer delivery is validated the customer gets a dispatch notice
+with a one-time link; he confirms receipt there (name, optional signature,
+photo and remarks) or reports a problem per line, or a field rep confirms it
+with him on the phone.  Reminders and the automatic confirmation run from a
+cron.  The order is Delivered when all its deliveries are confirmed.
+"""
+
+import base64
+import binascii
+import logging
+import secrets
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import consteq
+from odoo.tools.image import base64_to_image
+
+_logger = logging.getLogger(__name__)
+
+DELIVERY_STATES = [
+    ("waiting", "Waiting"),
+    ("ready", "Ready"),
+    ("shipped", "Shipped"),
+    ("delivered", "Delivered"),
+    ("confirmed", "Confirmed"),
+    ("disputed", "Disputed"),
+]
+CONFIRMATION_CHANNELS = [
+    ("portal", "Customer, online"),
+    ("rep", "Customer, on the rep's phone"),
+    ("auto", "Automatically"),
+    ("office", "Head office"),
+]
+# A photo or a signature larger than this is refused (the portal page says so).
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+
+
+def decode_image(data, what, env):
+    """The bytes of a base64 image, or a ValidationError in the user's
+    language: not an image, or too large."""
+    if not data:
+        return False
+    if isinstance(data, str):
+        data = data.encode()
+    try:
+        raw = base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationError(env._("The %(what)s is not an image.", what=what)) from None
+    if len(raw) > MAX_IMAGE_BYTES:
+        raise ValidationError(env._(
+            "The %(what)s is too large: %(size)s MB, at most %(limit)s MB.", what=what,
+            size=round(len(raw) / 1024 / 1024, 1), limit=MAX_IMAGE_BYTES // 1024 // 1024))
+    try:
+        base64_to_image(data)
+    except (UserError, ValueError, OSError):
+        raise ValidationError(env._("The %(what)s is not an image.", what=what)) from None
+    return data
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    csp_is_customer_delivery = fields.Boolean(
+        compute="_compute_csp_is_customer_delivery", store=True,
+        help="An outgoing delivery of a sales order: the customer confirms it.")
+    csp_delivery_state = fields.Selection(
+        DELIVERY_STATES, string="Distribution", compute="_compute_csp_delivery_state",
+        store=True, index=True, tracking=True)
+    csp_shipped_at = fields.Datetime(string="Shipped", readonly=True, copy=False)
+    csp_delivered_at = fields.Datetime(
+        string="Reported Delivered", readonly=True, copy=False,
+        help="When the carrier or the driver reported the goods handed over.")
+    csp_confirmed_at = fields.Datetime(string="Confirmed", readonly=True, copy=False)
+    csp_confirmed_by = fields.Char(string="Confirmed by", readonly=True, copy=False)
+    csp_confirmation_channel = fields.Selection(
+        CONFIRMATION_CHANNELS, string="Confirmed through", readonly=True, copy=False)
+    csp_confirmed_user_id = fields.Many2one(
+        "res.users", string="Recorded by", readonly=True, copy=False)
+    csp_signature = fields.Binary(string="Customer's Signature", readonly=True, copy=False,
+                                  attachment=True)
+    csp_photo = fields.Binary(string="Photo at Receipt", readonly=True, copy=False,
+                              attachment=True)
+    csp_remarks = fields.Text(string="Customer's Remarks", readonly=True, copy=False)
+    csp_reminded_at = fields.Datetime(string="Reminder Sent", readonly=True, copy=False)
+    csp_access_token = fields.Char(copy=False, readonly=True, groups="base.group_system")
+    csp_shipment_proof = fields.Binary(
+        string="Proof of Shipment", copy=False, attachment=True,
+        help="The carrier's waybill or the signed shipping note (source document 003, "
+             "5.2.4.8).")
+    csp_shipment_proof_name = fields.Char(copy=False)
+    csp_dispute_ids = fields.One2many("csp.delivery.dispute", "picking_id", string="Disputes")
+
+    @api.depends("picking_type_code", "sale_id")
+    def _compute_csp_is_customer_delivery(self):
+        for picking in self:
+            picking.csp_is_customer_delivery = bool(
+                picking.picking_type_code == "outgoing" and picking.sale_id)
+
+    @api.depends("state", "csp_is_customer_delivery", "csp_delivered_at", "csp_confirmed_at",
+                 "csp_dispute_ids")
+    def _compute_csp_delivery_state(self):
+        for picking in self:
+            if not picking.csp_is_customer_delivery or picking.state == "cancel":
+                picking.csp_delivery_state = False
+            elif picking.state != "done":
+                picking.csp_delivery_state = "ready" if picking.state == "assigned" else "waiting"
+            elif picking.csp_confirmed_at:
+                picking.csp_delivery_state = "confirmed"
+            elif picking.csp_dispute_ids:
+                picking.csp_delivery_state = "disputed"
+            elif picking.csp_delivered_at:
+                picking.csp_delivery_state = "delivered"
+            else:
+                picking.csp_delivery_state = "shipped"
+
+    # ------------------------------------------------------------ dispatch
+
+    def _action_done(self):
+        result = super()._action_done()
+        shipped = self.filtered(lambda p: p.csp_is_customer_delivery and p.state == "done")
+        if shipped:
+            shipped._csp_dispatch()
+        return result
+
+    def _csp_dispatch(self):
+        """The goods left: give each delivery its confirmation link and tell the
+        customer what was shipped, by which carrier, with which tracking number."""
+        now = fields.Datetime.now()
+        template = self.env.ref("customer_service_process.mail_template_dispatch_notice",
+                                raise_if_not_found=False)
+        for picking in self.sudo():
+            picking.write({"csp_shipped_at": now, "csp_access_token": secrets.token_urlsafe(32)})
+            if template:
+                template.send_mail(picking.id, email_layout_xmlid="mail.mail_notification_light")
+            note = self.env._("Dispatch notice sent to %(customer)s%(carrier)s.",
+                              customer=picking.partner_id.display_name,
+                              carrier=picking._csp_carrier_text())
+            picking.message_post(body=note)
+            picking.sale_id.message_post(body=self.env._(
+                "%(delivery)s shipped%(carrier)s.", delivery=picking.name,
+                carrier=picking._csp_carrier_text()))
+
+    def _csp_carrier_text(self):
+        self.ensure_one()
+        parts = []
+        if self.carrier_id:
+            parts.append(self.env._(" by %(carrier)s", carrier=self.carrier_id.name))
+        if self.carrier_tracking_ref:
+            parts.append(self.env._(", tracking %(ref)s", ref=self.carrier_tracking_ref))
+        return "".join(parts)
+
+    def _csp_confirmation_url(self):
+        self.ensure_one()
+        token = self.sudo().csp_access_token
+        if not token:
+            return False
+        return f"{self.get_base_url()}/csp/delivery/{self.id}/{token}"
+
+    @api.model
+    def _csp_from_token(self, picking_id, token):
+        """The delivery the link points to, while it awaits the customer's
+        answer, or nothing at all."""
+        picking = self.sudo().browse(int(picking_id)).exists()
+        if (not picking or not token or not picking.csp_access_token
+                or not consteq(picking.csp_access_token, str(token))
+                or picking.csp_delivery_state not in ("shipped", "delivered")):
+            return self.browse()
+        return picking
+
+    # -------------------------------------------------------- confirmation
+
+    def _csp_check_confirmable(self):
+        for picking in self:
+            if not picking.csp_is_customer_delivery:
+                raise UserError(self.env._(
+                    "%(delivery)s is not a delivery to a customer.", delivery=picking.name))
+            if picking.state == "cancel":
+                raise UserError(self.env._(
+                    "%(delivery)s is cancelled: there is nothing to confirm.",
+                    delivery=picking.name))
+            if picking.state != "done":
+                raise UserError(self.env._(
+                    "%(delivery)s has not been shipped yet.", delivery=picking.name))
+            if picking.csp_confirmed_at or picking.csp_dispute_ids:
+                raise UserError(self.env._(
+                    "%(delivery)s was already confirmed or disputed.", delivery=picking.name))
+
+    def _csp_confirm(self, name, channel, signature=False, photo=False, remarks=False):
+        """Record the customer's confirmation of receipt (as superuser: the
+        caller checked who may confirm)."""
+        self.ensure_one()
+        self._csp_check_confirmable()
+        name = (name or "").strip()
+        if channel != "auto" and not name:
+            raise UserError(self.env._("Say who received the goods."))
+        signature = decode_image(signature, self.env._("signature"), self.env)
+        photo = decode_image(photo, self.env._("photo"), self.env)
+        picking = self.sudo()
+        picking.write({
+            "csp_confirmed_at": fields.Datetime.now(),
+            "csp_confirmed_by": name or False,
+            "csp_confirmation_channel": channel,
+            "csp_confirmed_user_id": self.env.uid if channel in ("rep", "office") else False,
+            "csp_signature": signature,
+            "csp_photo": photo,
+            "csp_remarks": (remarks or "").strip() or False,
+            "csp_access_token": False,
+        })
+        channels = dict(self._fields["csp_confirmation_channel"]._description_selection(
+            self.env))
+        body = self.env._("Delivery confirmed (%(channel)s)%(by)s.", channel=channels[channel],
+                          by=self.env._(" by %(name)s", name=name) if name else "")
+        if picking.csp_remarks:
+            body += " " + self.env._("Remarks: %(remarks)s", remarks=picking.csp_remarks)
+        picking.message_post(body=body)
+        picking.sale_id.message_post(body=self.env._(
+            "%(delivery)s: %(body)s", delivery=picking.name, body=body))
+
+    def _csp_report_dispute(self, name, lines, remarks=False, photo=False):
+        """The customer reports a problem: one dispute with a line per product
+        (`lines`: [(move, problem, quantity, note)]).  Nothing is saved unless
+        every line is right."""
+        self.ensure_one()
+        self._csp_check_confirmable()
+        if not lines:
+            raise UserError(self.env._("Say which product has a problem."))
+        name = (name or "").strip()
+        if not name:
+            raise UserError(self.env._("Say who reports the problem."))
+        photo = decode_image(photo, self.env._("photo"), self.env)
+        values = []
+        for move, problem, quantity, note in lines:
+            if move.picking_id != self:
+                raise UserError(self.env._("That product is not part of this delivery."))
+            if quantity <= 0 or quantity > move.quantity:
+                raise UserError(self.env._(
+                    "%(product)s: the quantity with a problem must be between 0 and the "
+                    "%(qty)s delivered.", product=move.product_id.display_name,
+                    qty=move.quantity))
+            values.append({"move_id": move.id, "product_id": move.product_id.id,
+                           "problem": problem, "quantity": quantity, "note": note or False,
+                           "delivered_qty": move.quantity})
+        picking = self.sudo()
+        dispute = self.env["csp.delivery.dispute"].sudo().create({
+            "picking_id": picking.id,
+            "reported_by": name,
+            "remarks": (remarks or "").strip() or False,
+            "photo": photo,
+            "line_ids": [fields.Command.create(vals) for vals in values],
+        })
+        picking.csp_access_token = False
+        body = self.env._("%(name)s reported a problem with the delivery: %(lines)s",
+                          name=name, lines=dispute._csp_summary())
+        picking.message_post(body=body)
+        picking.sale_id.message_post(body=self.env._(
+            "%(delivery)s: %(body)s", delivery=picking.name, body=body))
+        dispute._csp_notify()
+        return dispute
+
+    # ------------------------------------------------------------- actions
+
+    def action_csp_confirm_delivery(self):
+        """The rep, at the customer's, records the confirmation on his phone."""
+        self.ensure_one()
+        self.check_access("read")
+        self._csp_check_confirmable()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Confirm %(delivery)s", delivery=self.name),
+            "res_model": "csp.delivery.confirm",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_picking_id": self.id},
+        }
+
+    def action_csp_mark_delivered(self):
+        """The carrier or driver reports the goods handed over."""
+        for picking in self:
+            picking.check_access("read")
+            if picking.csp_delivery_state != "shipped":
+                raise UserError(self.env._(
+                    "%(delivery)s is not on its way.", delivery=picking.name))
+        self.sudo().write({"csp_delivered_at": fields.Datetime.now()})
+        for picking in self:
+            picking.message_post(body=self.env._("Reported delivered."))
+        return True
+
+    def action_csp_resend_dispatch_notice(self):
+        for picking in self:
+            picking.check_access("read")
+            if picking.csp_delivery_state not in ("shipped", "delivered"):
+                raise UserError(self.env._(
+                    "%(delivery)s does not wait for the customer's confirmation.",
+                    delivery=picking.name))
+        self._csp_dispatch()
+        return True
+
+    # ---------------------------------------------------------------- cron
+
+    @api.model
+    def _cron_csp_delivery_followup(self):
+        """Remind customers who have not answered after N days; confirm
+        automatically after M days.  Each delivery at most once each; one
+        failing delivery does not stop the others."""
+        now = fields.Datetime.now()
+        waiting = self.search([
+            ("csp_delivery_state", "in", ("shipped", "delivered")),
+            ("csp_shipped_at", "!=", False),
+        ])
+        reminder = self.env.ref("customer_service_process.mail_template_delivery_reminder",
+                                raise_if_not_found=False)
+        confirmed, reminded, failed = self.browse(), self.browse(), self.browse()
+        for picking in waiting:
+            company = picking.company_id
+            age = now - picking.csp_shipped_at
+            try:
+                with self.env.cr.savepoint():
+                    if company.csp_delivery_autoconfirm_days and \
+                            age >= timedelta(days=company.csp_delivery_autoconfirm_days):
+                        picking._csp_confirm(False, "auto")
+                        confirmed |= picking
+                    elif (company.csp_delivery_reminder_days and not picking.csp_reminded_at
+                          and age >= timedelta(days=company.csp_delivery_reminder_days)):
+                        if reminder:
+                            reminder.send_mail(
+                                picking.id, email_layout_xmlid="mail.mail_notification_light")
+                        picking.csp_reminded_at = now
+                        picking.message_post(body=self.env._(
+                            "Reminder sent: the customer has not confirmed the delivery yet."))
+                        reminded |= picking
+            except Exception:
+                _logger.exception("Delivery follow-up of %s failed", picking.name)
+                failed |= picking
+        if failed:
+            _logger.error("Delivery follow-up: %d delivery(ies) failed: %s", len(failed),
+                          ", ".join(failed.mapped("name")))
+        return confirmed, reminded
