@@ -327,7 +327,11 @@ class SaleOrder(models.Model):
             lambda m: m.state == "posted" and m.move_type == "out_invoice")
 
     def _csp_stage_invoiced(self):
-        return self.filtered(lambda o: o._csp_posted_invoices()), self.browse()
+        # Invoicing and shipping run side by side: an order invoiced on
+        # delivery goes on to Shipped before its invoice exists.
+        invoiced = self.filtered(lambda o: o._csp_posted_invoices())
+        shipped, _nothing_to_ship = (self - invoiced)._csp_stage_shipped()
+        return invoiced, shipped
 
     def _csp_deliveries(self):
         return {

@@ -10,3 +10,4 @@ from . import (
     test_sla,
     test_translations,
 )
+from . import test_delivery

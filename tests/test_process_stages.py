@@ -63,10 +63,15 @@ class TestProcessStages(CustomerProcessCase):
             picking.move_ids.picked = True
             picking.button_validate()
         self.assertEqual(picking.state, "done")
-        self.assertEqual(order.csp_stage_id, self._stage("delivered"))
+        self.assertEqual(order.csp_stage_id, self._stage("shipped"))
         # Friday 15-16 (1) + weekend (0) + Monday 8-9 (1)
         self.assertAlmostEqual(self._log(order)[3].duration_hours, 2.0)
-        self.assertEqual(order.csp_delivered_at, datetime(2026, 3, 9, 9, 0))
+        self.assertEqual(order.csp_sla_kind, "fulfilment", "running until the customer confirms")
+
+        with self.at("2026-03-09 10:00:00"):  # the customer confirms receipt
+            picking._csp_confirm("Buyer", "office")
+        self.assertEqual(order.csp_stage_id, self._stage("delivered"))
+        self.assertEqual(order.csp_delivered_at, datetime(2026, 3, 9, 10, 0))
         self.assertEqual(order.csp_sla_kind, "payment")
 
         with self.at("2026-03-09 12:00:00"):
@@ -81,7 +86,7 @@ class TestProcessStages(CustomerProcessCase):
         log = self._log(order)
         self.assertEqual(
             log.stage_id.mapped("code"),
-            ["offer", "in_production", "produced", "invoiced", "delivered", "closed"])
+            ["offer", "in_production", "produced", "invoiced", "shipped", "delivered", "closed"])
         self.assertEqual(len(log.filtered(lambda e: not e.left_at)), 1)
         # Each entry starts where the previous one ended.
         for previous, entry in pairwise(log):
