@@ -1,5 +1,6 @@
 from . import (
     test_access,
+    test_delivery,
     test_demo_data,
     test_feasibility,
     test_feasibility_approval,
@@ -10,4 +11,3 @@ from . import (
     test_sla,
     test_translations,
 )
-from . import test_delivery

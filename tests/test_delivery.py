@@ -187,7 +187,7 @@ class TestDispatchAndConfirmation(DeliveryCase):
             picking = self._ship(order)
         Picking = self.env["stock.picking"]
         with self.at("2026-03-04 10:00:00"):
-            confirmed, reminded = Picking._cron_csp_delivery_followup()
+            _confirmed, reminded = Picking._cron_csp_delivery_followup()
         self.assertFalse(reminded)
         for _run in range(2):
             with self.at("2026-03-05 11:00:00"):

@@ -46,3 +46,14 @@ class TestRepPhoneTour(HttpCase):
                         "csp_manager_phone_approve", login="manager")
         self.assertEqual(quotation.csp_approval_state, "approved")
         self.assertEqual(quotation.csp_check_id.decided_by_id.login, "manager")
+
+    def test_rep1_has_the_delivery_signed_on_his_phone(self):
+        order = self.env.ref("customer_service_process.order_hydrobud_2")
+        delivery = order.picking_ids
+        self.assertEqual(delivery.csp_delivery_state, "shipped")
+        self.start_tour("/odoo/action-customer_service_process.action_my_deliveries",
+                        "csp_rep1_phone_confirm_delivery", login="rep1")
+        self.assertEqual(delivery.csp_delivery_state, "confirmed")
+        self.assertEqual(delivery.csp_confirmation_channel, "rep")
+        self.assertTrue(delivery.csp_signature)
+        self.assertEqual(order.csp_stage_id.code, "delivered")

@@ -133,3 +133,69 @@ registry.category("web_tour.tours").add("csp_manager_phone_approve", {
         },
     ],
 });
+
+// rep1 at Hydrobud: the customer signs the delivery on the rep's phone.
+registry.category("web_tour.tours").add("csp_rep1_phone_confirm_delivery", {
+    steps: () => [
+        {
+            content: "the delivery waiting for confirmation shows as a card",
+            trigger: ".o_kanban_view .o_kanban_record:contains('Hydrobud')",
+            run: "click",
+        },
+        {
+            content: "confirm the delivery",
+            trigger: ".o_form_view button[name=action_csp_confirm_delivery]",
+            run: "click",
+        },
+        {
+            content: "the delivered items are listed",
+            trigger: ".modal .o_field_widget[name=move_ids] .o_kanban_record:contains('impeller')",
+        },
+        {
+            content: "the customer signs",
+            trigger: ".modal .o_field_widget[name=signature] .o_signature",
+            run: "click",
+        },
+        {
+            content: "he draws",
+            trigger: ".modal .o_web_sign_draw_button",
+            run: "click",
+        },
+        {
+            content: "his signature",
+            trigger: ".modal .o_web_sign_draw_button.active",
+            run() {
+                const canvas = document.querySelector(".modal canvas.o_web_sign_signature");
+                const rect = canvas.getBoundingClientRect();
+                const point = (type, x, y) => canvas.dispatchEvent(new PointerEvent(type, {
+                    bubbles: true, cancelable: true, pointerId: 1, pointerType: "touch",
+                    isPrimary: true, buttons: type === "pointerup" ? 0 : 1,
+                    clientX: rect.left + x, clientY: rect.top + y,
+                }));
+                point("pointerdown", 10, 20);
+                for (let step = 1; step <= 20; step++) {
+                    point("pointermove", 10 + step * 8, 20 + (step % 5) * 6);
+                }
+                point("pointerup", 170, 40);
+            },
+        },
+        {
+            content: "adopt it",
+            trigger: ".modal .modal-footer .btn-primary:contains('Adopt'):enabled",
+            run: "click",
+        },
+        {
+            content: "the signature is on the confirmation",
+            trigger: ".modal .o_field_widget[name=signature] img.o_signature",
+        },
+        {
+            content: "confirm the receipt",
+            trigger: ".modal button.o_csp_confirm_receipt",
+            run: "click",
+        },
+        {
+            content: "the delivery is confirmed",
+            trigger: "body:not(:has(.modal)) .o_form_view .o_field_widget[name=csp_delivery_state]:contains('Confirmed')",
+        },
+    ],
+});
