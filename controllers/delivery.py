@@ -48,6 +48,23 @@ class DeliveryConfirmationController(http.Controller):
             "redirect_url": f"/csp/delivery/{picking.id}/done",
         }
 
+    @http.route("/csp/delivery/<int:picking_id>/<string:token>/note", type="http",
+                auth="public", methods=["POST"], website=False)
+    def delivery_note(self, picking_id, token, remarks=None, photo=None, **kwargs):
+        """Remarks and a photo, sent before the signed confirmation."""
+        picking = self._picking_or_404(picking_id, token)
+        try:
+            photo_data = False
+            if photo and getattr(photo, "filename", None):
+                photo_data = base64.b64encode(photo.read())
+            with request.env.cr.savepoint():
+                picking._csp_add_receipt_note(remarks=remarks, photo=photo_data)
+        except (UserError, ValidationError) as error:
+            picking.invalidate_recordset()
+            return self._page(picking, token, error=str(error))
+        picking.invalidate_recordset()
+        return self._page(picking, token, note_saved=True)
+
     @http.route("/csp/delivery/<int:picking_id>/<string:token>/dispute", type="http",
                 auth="public", methods=["POST"], website=False)
     def delivery_dispute(self, picking_id, token, **post):

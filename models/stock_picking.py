@@ -199,16 +199,20 @@ class StockPicking(models.Model):
         signature = decode_image(signature, self.env._("signature"), self.env)
         photo = decode_image(photo, self.env._("photo"), self.env)
         picking = self.sudo()
-        picking.write({
+        values = {
             "csp_confirmed_at": fields.Datetime.now(),
             "csp_confirmed_by": name or False,
             "csp_confirmation_channel": channel,
             "csp_confirmed_user_id": self.env.uid if channel in ("rep", "office") else False,
             "csp_signature": signature,
-            "csp_photo": photo,
-            "csp_remarks": (remarks or "").strip() or False,
             "csp_access_token": False,
-        })
+        }
+        # A photo or remarks the customer added before confirming stay.
+        if photo:
+            values["csp_photo"] = photo
+        if (remarks or "").strip():
+            values["csp_remarks"] = remarks.strip()
+        picking.write(values)
         channels = dict(self._fields["csp_confirmation_channel"]._description_selection(
             self.env))
         body = self.env._("Delivery confirmed (%(channel)s)%(by)s.", channel=channels[channel],
@@ -218,6 +222,20 @@ class StockPicking(models.Model):
         picking.message_post(body=body)
         picking.sale_id.message_post(body=self.env._(
             "%(delivery)s: %(body)s", delivery=picking.name, body=body))
+
+    def _csp_add_receipt_note(self, remarks=False, photo=False):
+        """The customer adds remarks or a photo before he confirms."""
+        self.ensure_one()
+        self._csp_check_confirmable()
+        photo = decode_image(photo, self.env._("photo"), self.env)
+        values = {}
+        if photo:
+            values["csp_photo"] = photo
+        if (remarks or "").strip():
+            values["csp_remarks"] = remarks.strip()
+        if not values:
+            raise UserError(self.env._("Add a remark or a photo."))
+        self.sudo().write(values)
 
     def _csp_report_dispute(self, name, lines, remarks=False, photo=False):
         """The customer reports a problem: one dispute with a line per product

@@ -298,6 +298,27 @@ class TestDeliveryPortalPage(HttpCase, DeliveryCase):
         with mute_logger("odoo.http", "werkzeug"):
             self.assertEqual(self.url_open(self._url(picking, token)).status_code, 404)
 
+    def test_remarks_and_photo_then_confirmation(self):
+        picking = self._ship(self._order())
+        token = picking.sudo().csp_access_token
+        page = self.url_open(self._url(picking))
+        csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+        oversized = base64.b64decode(png()) + b"0" * (6 * 1024 * 1024)
+        refused = self.url_open(self._url(picking, token, "/note"), data={
+            "csrf_token": csrf, "remarks": "Left at the gate"},
+            files={"photo": ("big.png", oversized, "image/png")})
+        self.assertIn("too large", refused.text)
+        self.assertFalse(picking.csp_remarks)
+        saved = self.url_open(self._url(picking, token, "/note"), data={
+            "csrf_token": csrf, "remarks": "Left at the gate"},
+            files={"photo": ("photo.png", base64.b64decode(png()), "image/png")})
+        self.assertIn("are saved", saved.text)
+        self.assertFalse(picking.csp_confirmed_at)
+        self._confirm(picking, token, name="Jan", signature=png().decode())
+        self.assertEqual(picking.csp_delivery_state, "confirmed")
+        self.assertEqual(picking.csp_remarks, "Left at the gate")
+        self.assertTrue(picking.csp_photo)
+
     def test_bad_signature_from_the_page_is_refused(self):
         picking = self._ship(self._order())
         token = picking.sudo().csp_access_token
