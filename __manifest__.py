@@ -3,7 +3,7 @@
     "summary": "Quotation to payment for a make-to-order manufacturer: feasibility, "
     "production, confirmed delivery, survey, complaints and dunning, measured "
     "against the company's targets.",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.3.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "customer_service_process developers",
@@ -32,9 +32,14 @@
         "data/csp_feasibility_data.xml",
         "data/mail_template_data.xml",
         "data/csp_delivery_data.xml",
+        "data/survey_data.xml",
+        "data/csp_after_sales_data.xml",
         # Reports
         "reports/csp_process_card_report.xml",
         # Views
+        "views/account_move_views.xml",
+        "views/csp_complaint_views.xml",
+        "views/csp_complaint_portal_templates.xml",
         "views/csp_delivery_dispute_views.xml",
         "views/csp_delivery_templates.xml",
         "views/csp_feasibility_check_views.xml",

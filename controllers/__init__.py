@@ -1,1 +1,1 @@
-from . import delivery, feasibility
+from . import delivery, feasibility, portal

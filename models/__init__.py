@@ -1,4 +1,9 @@
 from . import (
+    account_move,
+    csp_complaint,
+    csp_complaint_line,
+    csp_complaint_stage,
+    csp_complaint_type,
     csp_cost_guard,
     csp_delivery_dispute,
     csp_delivery_dispute_line,
@@ -22,4 +27,6 @@ from . import (
     sale_order_line,
     sale_report,
     stock_picking,
+    survey_question,
+    survey_user_input,
 )

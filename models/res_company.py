@@ -8,6 +8,7 @@ PROCESS_TARGET_FIELDS = frozenset({
     "resource_calendar_id", "csp_min_margin_percent", "csp_overdue_limit",
     "csp_feasibility_auto_accept", "csp_feasibility_required",
     "csp_delivery_reminder_days", "csp_delivery_autoconfirm_days",
+    "csp_survey_id", "csp_survey_delay_days", "csp_survey_reminder_days",
 })
 
 
@@ -54,12 +55,28 @@ class ResCompany(models.Model):
         help="Days after dispatch without the customer's answer before the delivery is "
              "confirmed automatically (and marked so); 0: never.")
 
-    @api.constrains("csp_delivery_reminder_days", "csp_delivery_autoconfirm_days")
+    # The customer's opinion (subprocess e).
+    csp_survey_id = fields.Many2one(
+        "survey.survey", string="Satisfaction Survey",
+        default=lambda self: self.env.ref("customer_service_process.survey_satisfaction",
+                                          raise_if_not_found=False),
+        help="Sent to the customer once per delivered order; empty: no survey.")
+    csp_survey_delay_days = fields.Integer(
+        string="Send Survey after (days)", default=0,
+        help="Days after the order is delivered (confirmed by the customer).")
+    csp_survey_reminder_days = fields.Integer(
+        string="Remind to Answer after (days)", default=5,
+        help="One reminder this many days after the invitation; 0: none.")
+
+    @api.constrains("csp_delivery_reminder_days", "csp_delivery_autoconfirm_days",
+                    "csp_survey_delay_days", "csp_survey_reminder_days")
     def _check_csp_delivery_days(self):
         for company in self:
-            if company.csp_delivery_reminder_days < 0 or company.csp_delivery_autoconfirm_days < 0:
+            if min(company.csp_delivery_reminder_days, company.csp_delivery_autoconfirm_days,
+                   company.csp_survey_delay_days, company.csp_survey_reminder_days) < 0:
                 raise ValidationError(self.env._(
-                    "Days before a reminder or an automatic confirmation cannot be negative "
+                    "Days before a reminder, a survey or an automatic confirmation cannot be "
+                    "negative "
                     "(%(company)s).", company=company.name))
 
     @api.constrains("csp_feasibility_sla_hours", "csp_fulfilment_sla_days")
@@ -94,6 +111,14 @@ class ResCompany(models.Model):
                 raise AccessError(self.env._("You can only change the targets of your companies."))
             return super(ResCompany, self.sudo()).write(vals)
         return super().write(vals)
+
+    @api.model
+    def _csp_default_survey_for_all(self):
+        """At installation: every company asks the default satisfaction survey."""
+        survey = self.env.ref("customer_service_process.survey_satisfaction",
+                              raise_if_not_found=False)
+        if survey:
+            self.sudo().search([("csp_survey_id", "=", False)]).write({"csp_survey_id": survey.id})
 
     def action_csp_targets(self):
         """The targets form of the current company (Configuration → Targets)."""

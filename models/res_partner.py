@@ -18,6 +18,12 @@ class ResPartner(models.Model):
         "res.users", related="commercial_partner_id.user_id", store=True, index=True,
         string="Account Manager")
 
+    csp_survey_opt_out = fields.Boolean(
+        string="No Satisfaction Surveys", help="The customer asked not to receive surveys.")
+    csp_feedback_order_ids = fields.One2many(
+        "sale.order", "partner_id", string="Answered Surveys",
+        domain=[("csp_feedback_at", "!=", False)])
+
     @api.model_create_multi
     def create(self, vals_list):
         # A customer created by a field rep is his: he becomes its salesperson.

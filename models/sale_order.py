@@ -1,6 +1,6 @@
 import logging
 from collections import defaultdict
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -99,6 +99,26 @@ class SaleOrder(models.Model):
         "stock.picking", "sale_id", string="Customer Deliveries",
         domain=[("csp_is_customer_delivery", "=", True), ("state", "!=", "cancel")])
 
+    # The customer's opinion (subprocess e)
+    csp_survey_input_id = fields.Many2one(
+        "survey.user_input", string="Satisfaction Survey", copy=False, readonly=True)
+    csp_survey_sent_at = fields.Datetime(string="Survey Sent", copy=False, readonly=True)
+    csp_survey_reminded_at = fields.Datetime(string="Survey Reminder", copy=False,
+                                             readonly=True)
+    csp_feedback_at = fields.Datetime(string="Feedback Received", copy=False, readonly=True)
+    csp_satisfaction_score = fields.Integer(
+        string="Satisfaction (1-5)", copy=False, readonly=True, aggregator="avg")
+    csp_nps_score = fields.Integer(string="Recommend (0-10)", copy=False, readonly=True,
+                                   aggregator="avg")
+    csp_nps_category = fields.Selection(
+        [("promoter", "Promoter"), ("passive", "Passive"), ("detractor", "Detractor")],
+        string="NPS Category", copy=False, readonly=True)
+    csp_quality_score = fields.Integer(string="Product Quality (1-5)", copy=False,
+                                       readonly=True, aggregator="avg")
+    csp_on_time_answer = fields.Selection(
+        [("yes", "Yes"), ("no", "No")], string="On Time (customer)", copy=False, readonly=True)
+    csp_improvement = fields.Text(string="What to Improve", copy=False, readonly=True)
+
     csp_sla_kind = fields.Selection(
         SLA_KINDS, string="Running SLA", compute="_compute_csp_sla", store=True)
     csp_sla_deadline = fields.Datetime(
@@ -169,6 +189,7 @@ class SaleOrder(models.Model):
         "order_line.invoice_lines.move_id.payment_state",
         "csp_approval_state",
         "picking_ids.csp_confirmed_at",
+        "csp_feedback_at",
     )
     def _compute_csp_stage_id(self):
         saved = self.filtered("id")
@@ -358,6 +379,11 @@ class SaleOrder(models.Model):
         _shipped, nothing_to_ship = self._csp_stage_shipped()
         return confirmed, nothing_to_ship
 
+    def _csp_stage_feedback(self):
+        # Optional: an order whose customer did not answer goes on without it.
+        answered = self.filtered("csp_feedback_at")
+        return answered, self - answered
+
     def _csp_stage_paid(self):
         def is_paid(order):
             invoices = order._csp_posted_invoices()
@@ -456,6 +482,12 @@ class SaleOrder(models.Model):
             self.browse(answered)._csp_record_answer(when)
         for field_name, order_ids in updates.items():
             self.browse(order_ids).sudo().write({field_name: when})
+        if updates.get("csp_delivered_at"):
+            # The satisfaction survey goes out from its cron, soon.
+            cron = self.env.ref("customer_service_process.ir_cron_satisfaction_surveys",
+                                raise_if_not_found=False)
+            if cron:
+                cron.sudo()._trigger()
 
     # ------------------------------------------------------------ actions
 
@@ -562,6 +594,119 @@ class SaleOrder(models.Model):
             lambda c: c.state in ("pending", "approved"))
         if checks:
             checks._csp_reset(why)
+
+    # ------------------------------------------------------ satisfaction survey
+
+    @api.model
+    def _cron_csp_satisfaction_surveys(self):
+        """Invite the customers of delivered orders (once per order) and remind
+        those who have not answered (once).  One failing order does not stop
+        the others."""
+        now = fields.Datetime.now()
+        delivered = self.search([
+            ("csp_delivered_at", "!=", False), ("csp_survey_sent_at", "=", False),
+            ("state", "=", "sale"), ("company_id.csp_survey_id", "!=", False)])
+        due = delivered.filtered(lambda o: o.csp_delivered_at <= now - timedelta(
+            days=o.company_id.csp_survey_delay_days))
+        invited = due._csp_send_survey()
+        waiting = self.search([
+            ("csp_survey_sent_at", "!=", False), ("csp_survey_reminded_at", "=", False),
+            ("csp_feedback_at", "=", False), ("csp_survey_input_id", "!=", False)])
+        reminded = waiting.filtered(
+            lambda o: o.company_id.csp_survey_reminder_days
+            and o.csp_survey_sent_at <= now - timedelta(
+                days=o.company_id.csp_survey_reminder_days)
+            and o.csp_survey_input_id.state != "done")._csp_remind_survey()
+        return invited, reminded
+
+    def _csp_send_survey(self):
+        """One personal survey link per order, by e-mail; none for customers
+        who opted out (recorded, so that they are not asked again)."""
+        template = self.env.ref("customer_service_process.mail_template_survey_invitation",
+                                raise_if_not_found=False)
+        sent = self.browse()
+        now = fields.Datetime.now()
+        for order in self.sudo():
+            try:
+                with self.env.cr.savepoint():
+                    customer = order.partner_id
+                    if customer.csp_survey_opt_out or customer.commercial_partner_id.\
+                            csp_survey_opt_out:
+                        order.write({"csp_survey_sent_at": now})
+                        order.message_post(body=self.env._(
+                            "No satisfaction survey: the customer opted out."))
+                        continue
+                    answer = order.company_id.csp_survey_id._create_answer(
+                        partner=customer, check_attempts=False, csp_order_id=order.id)
+                    order.write({"csp_survey_input_id": answer.id, "csp_survey_sent_at": now})
+                    # By mail only: the personal link stays out of the chatter.
+                    if template:
+                        template.send_mail(
+                            order.id, email_layout_xmlid="mail.mail_notification_light")
+                    order.message_post(body=self.env._(
+                        "Satisfaction survey sent to %(customer)s.", customer=customer.name))
+                    sent |= order
+            except Exception:
+                _logger.exception("Satisfaction survey of %s failed", order.name)
+        return sent
+
+    def _csp_remind_survey(self):
+        template = self.env.ref("customer_service_process.mail_template_survey_reminder",
+                                raise_if_not_found=False)
+        now = fields.Datetime.now()
+        for order in self.sudo():
+            order.csp_survey_reminded_at = now
+            if template:
+                template.send_mail(order.id, email_layout_xmlid="mail.mail_notification_light")
+            order.message_post(body=self.env._("Satisfaction survey reminder sent."))
+        return self
+
+    def _csp_survey_url(self):
+        self.ensure_one()
+        answer = self.sudo().csp_survey_input_id
+        return answer and f"{self.get_base_url()}{answer.get_start_url()}"
+
+    def _csp_record_feedback(self, answer):
+        """The customer answered: the order's satisfaction figures, its stage,
+        and a call-back by the head of sales when he is unhappy."""
+        self.ensure_one()
+        values = {"csp_feedback_at": fields.Datetime.now()}
+        for line in answer.user_input_line_ids.filtered("question_id.csp_metric"):
+            metric = line.question_id.csp_metric
+            if line.skipped:
+                continue
+            if metric == "overall":
+                values["csp_satisfaction_score"] = line.value_scale
+            elif metric == "nps":
+                values["csp_nps_score"] = line.value_scale
+                values["csp_nps_category"] = (
+                    "promoter" if line.value_scale >= 9
+                    else "passive" if line.value_scale >= 7 else "detractor")
+            elif metric == "quality":
+                values["csp_quality_score"] = line.value_scale
+            elif metric == "on_time" and line.suggested_answer_id:
+                values["csp_on_time_answer"] = "yes" if line.suggested_answer_id.csp_is_yes \
+                    else "no"
+            elif metric == "improve":
+                values["csp_improvement"] = line.value_text_box or line.value_char_box
+        self.write(values)
+        low = (values.get("csp_satisfaction_score") and values["csp_satisfaction_score"] <= 2) \
+            or values.get("csp_nps_category") == "detractor"
+        if low:
+            manager = (self.company_id.csp_head_of_sales_id or self.team_id.user_id
+                       or self.user_id)
+            self.activity_schedule(
+                "customer_service_process.mail_activity_survey_callback",
+                date_deadline=fields.Date.context_today(self),
+                user_id=manager.id,
+                summary=self.env._("Call back an unhappy customer"),
+                note=self.env._("Satisfaction %(score)s/5, recommendation %(nps)s/10.",
+                                score=values.get("csp_satisfaction_score", "-"),
+                                nps=values.get("csp_nps_score", "-")))
+        self.message_post(body=self.env._(
+            "The customer answered the satisfaction survey: %(score)s/5, would recommend "
+            "%(nps)s/10.", score=values.get("csp_satisfaction_score", "-"),
+            nps=values.get("csp_nps_score", "-")))
 
     # ------------------------------------------------------------ SLA cron
 

@@ -92,6 +92,9 @@ class StockPicking(models.Model):
              "5.2.4.8).")
     csp_shipment_proof_name = fields.Char(copy=False)
     csp_dispute_ids = fields.One2many("csp.delivery.dispute", "picking_id", string="Disputes")
+    csp_complaint_id = fields.Many2one(
+        "csp.complaint", string="Complaint", index="btree_not_null", copy=False,
+        help="The complaint this return or replacement belongs to.")
 
     @api.depends("picking_type_code", "sale_id")
     def _compute_csp_is_customer_delivery(self):
@@ -276,6 +279,7 @@ class StockPicking(models.Model):
         picking.sale_id.message_post(body=self.env._(
             "%(delivery)s: %(body)s", delivery=picking.name, body=body))
         dispute._csp_notify()
+        dispute.complaint_id = self.env["csp.complaint"]._csp_from_dispute(dispute)
         return dispute
 
     # ------------------------------------------------------------- actions

@@ -11,3 +11,4 @@ from . import (
     test_sla,
     test_translations,
 )
+from . import test_after_sales

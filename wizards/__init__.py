@@ -1,1 +1,6 @@
-from . import csp_delivery_confirm, csp_feasibility_decision
+from . import (
+    account_move_reversal,
+    csp_delivery_confirm,
+    csp_feasibility_decision,
+    stock_return_picking,
+)

@@ -1,0 +1,49 @@
+"""The customer's complaints on the portal: the list, each one with its
+status and its conversation."""
+
+from odoo import http
+from odoo.exceptions import AccessError, MissingError
+from odoo.http import request
+
+from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
+
+
+class ComplaintPortal(CustomerPortal):
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "csp_complaint_count" in counters:
+            Complaint = request.env["csp.complaint"]
+            values["csp_complaint_count"] = Complaint.search_count(
+                self._csp_complaints_domain()) if Complaint.has_access("read") else 0
+        return values
+
+    def _csp_complaints_domain(self):
+        partner = request.env.user.partner_id
+        return [("commercial_partner_id", "=", partner.commercial_partner_id.id)]
+
+    @http.route(["/my/complaints", "/my/complaints/page/<int:page>"], type="http",
+                auth="user", website=True)
+    def portal_my_complaints(self, page=1, **kwargs):
+        Complaint = request.env["csp.complaint"]
+        domain = self._csp_complaints_domain()
+        count = Complaint.search_count(domain)
+        pager = portal_pager(url="/my/complaints", total=count, page=page, step=self._items_per_page)
+        complaints = Complaint.search(domain, limit=self._items_per_page, offset=pager["offset"])
+        values = self._prepare_portal_layout_values()
+        values.update({
+            "complaints": complaints, "pager": pager, "page_name": "csp_complaints",
+            "default_url": "/my/complaints",
+        })
+        return request.render("customer_service_process.portal_my_complaints", values)
+
+    @http.route("/my/complaints/<int:complaint_id>", type="http", auth="public", website=True)
+    def portal_my_complaint(self, complaint_id, access_token=None, **kwargs):
+        try:
+            complaint = self._document_check_access("csp.complaint", complaint_id, access_token)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        values = self._get_page_view_values(
+            complaint, access_token, {"complaint": complaint, "page_name": "csp_complaint"},
+            "my_complaints_history", False)
+        return request.render("customer_service_process.portal_my_complaint", values)

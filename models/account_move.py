@@ -1,0 +1,27 @@
+from odoo import api, fields, models
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    csp_complaint_id = fields.Many2one(
+        "csp.complaint", string="Complaint", index="btree_not_null", copy=False,
+        help="The complaint this credit note settles.")
+    csp_complaint_ids = fields.Many2many(
+        "csp.complaint", "csp_complaint_invoice_rel", "move_id", "complaint_id",
+        string="Complaints", copy=False)
+    # Read by dunning: a disputed invoice is skipped, and the reason shown.
+    csp_disputed = fields.Boolean(
+        string="Disputed", compute="_compute_csp_disputed", store=True, index=True,
+        help="An open complaint is about this invoice's order: dunning skips it.")
+    csp_dispute_reason = fields.Char(
+        string="Dispute", compute="_compute_csp_disputed", store=True)
+
+    @api.depends("csp_complaint_ids.is_closed", "csp_complaint_ids.name",
+                 "csp_complaint_ids.type_id")
+    def _compute_csp_disputed(self):
+        for move in self:
+            open_complaints = move.csp_complaint_ids.filtered(lambda c: not c.is_closed)
+            move.csp_disputed = bool(open_complaints)
+            move.csp_dispute_reason = ", ".join(
+                f"{c.name} ({c.type_id.name})" for c in open_complaints) or False

@@ -1,0 +1,41 @@
+from odoo import models
+from odoo.exceptions import UserError
+
+
+class StockReturnPicking(models.TransientModel):
+    _inherit = "stock.return.picking"
+
+    def _create_return(self):
+        self._csp_check_returned_quantities()
+        new_picking = super()._create_return()
+        self._csp_link_complaint(new_picking)
+        return new_picking
+
+    def _create_exchange(self, return_picking):
+        exchange = super()._create_exchange(return_picking)
+        self._csp_link_complaint(exchange)
+        return exchange
+
+    def _csp_check_returned_quantities(self):
+        """Never more back than went out: a return of a customer delivery is
+        limited to what was delivered and not yet returned."""
+        if not self.picking_id.csp_is_customer_delivery:
+            return
+        for line in self.product_return_moves.filtered("quantity"):
+            move = line.move_id
+            already = sum(move.returned_move_ids.filtered(
+                lambda m: m.state != "cancel").mapped("product_uom_qty"))
+            left = move.quantity - already
+            if line.quantity > left + 1e-6:
+                raise UserError(self.env._(
+                    "%(product)s: %(qty)s cannot be returned, only %(left)s delivered and not "
+                    "returned yet.", product=move.product_id.display_name, qty=line.quantity,
+                    left=left))
+
+    def _csp_link_complaint(self, picking):
+        complaint_id = self.env.context.get("csp_complaint_id")
+        if complaint_id:
+            complaint = self.env["csp.complaint"].browse(complaint_id)
+            picking.sudo().csp_complaint_id = complaint
+            complaint.message_post(body=self.env._(
+                "%(picking)s created for this complaint.", picking=picking.name))
