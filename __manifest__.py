@@ -67,6 +67,7 @@
         "demo/product_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/sale_order_demo.xml",
+        "demo/csp_complaint_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

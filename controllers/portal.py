@@ -2,10 +2,10 @@
 status and its conversation."""
 
 from odoo import http
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
-
-from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
 
 
 class ComplaintPortal(CustomerPortal):
@@ -28,7 +28,8 @@ class ComplaintPortal(CustomerPortal):
         Complaint = request.env["csp.complaint"]
         domain = self._csp_complaints_domain()
         count = Complaint.search_count(domain)
-        pager = portal_pager(url="/my/complaints", total=count, page=page, step=self._items_per_page)
+        pager = portal_pager(url="/my/complaints", total=count, page=page,
+                             step=self._items_per_page)
         complaints = Complaint.search(domain, limit=self._items_per_page, offset=pager["offset"])
         values = self._prepare_portal_layout_values()
         values.update({

@@ -39,22 +39,22 @@ class CspComplaint(models.Model):
     commercial_partner_id = fields.Many2one(
         related="partner_id.commercial_partner_id", store=True, index=True)
     order_id = fields.Many2one(
-        "sale.order", string="Order", tracking=True, index="btree_not_null",
+        "sale.order", tracking=True, index="btree_not_null",
         domain="[('partner_id', 'child_of', commercial_partner_id)]")
     picking_id = fields.Many2one(
         "stock.picking", string="Delivery", index="btree_not_null",
         domain="[('sale_id', '=', order_id), ('csp_is_customer_delivery', '=', True)]")
     salesperson_id = fields.Many2one(
-        "res.users", string="Salesperson", compute="_compute_salesperson_id", store=True,
+        "res.users", compute="_compute_salesperson_id", store=True,
         index=True)
-    type_id = fields.Many2one("csp.complaint.type", string="Type", required=True, tracking=True)
+    type_id = fields.Many2one("csp.complaint.type", required=True, tracking=True)
     description = fields.Text(required=True)
     channel = fields.Selection(CHANNELS, required=True, default="phone", tracking=True)
     user_id = fields.Many2one(
         "res.users", string="Responsible", tracking=True, index=True,
         default=lambda self: self._default_user_id())
     stage_id = fields.Many2one(
-        "csp.complaint.stage", string="Stage", tracking=True, index=True, copy=False,
+        "csp.complaint.stage", tracking=True, index=True, copy=False,
         group_expand="_read_group_stage_ids", default=lambda self: self._default_stage_id())
     is_closed = fields.Boolean(related="stage_id.is_closed", store=True)
     received_at = fields.Datetime(default=fields.Datetime.now, required=True, copy=False)
@@ -66,7 +66,7 @@ class CspComplaint(models.Model):
         string="Resolution Time (working days)", readonly=True, copy=False, aggregator="avg")
     resolved_on_time = fields.Boolean(readonly=True, copy=False)
     resolution = fields.Selection(RESOLUTIONS, tracking=True)
-    root_cause = fields.Text(string="Root Cause")
+    root_cause = fields.Text()
     line_ids = fields.One2many("csp.complaint.line", "complaint_id", string="Products",
                                copy=True)
     dispute_id = fields.Many2one("csp.delivery.dispute", string="Delivery Dispute",
@@ -100,7 +100,7 @@ class CspComplaint(models.Model):
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):
-        return stages.search([])
+        return stages.search([], limit=100)
 
     # ------------------------------------------------------------ computes
 
@@ -137,9 +137,10 @@ class CspComplaint(models.Model):
             complaint.credit_note_count = len(complaint.credit_note_ids)
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        result = super()._compute_access_url()
         for complaint in self:
             complaint.access_url = f"/my/complaints/{complaint.id}"
+        return result
 
     # ---------------------------------------------------------- constraints
 

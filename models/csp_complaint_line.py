@@ -35,8 +35,9 @@ class CspComplaintLine(models.Model):
     @api.depends("complaint_id.return_picking_ids.move_ids.state")
     def _compute_returned_qty(self):
         for line in self:
+            product = line.product_id
             moves = line.complaint_id.sudo().return_picking_ids.move_ids.filtered(
-                lambda m: m.state == "done" and m.product_id == line.product_id)
+                lambda m, product=product: m.state == "done" and m.product_id == product)
             line.returned_qty = sum(moves.mapped("quantity"))
 
     @api.constrains("quantity", "product_id")

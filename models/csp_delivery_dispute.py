@@ -26,7 +26,7 @@ class CspDeliveryDispute(models.Model):
     photo = fields.Binary(readonly=True, attachment=True)
     line_ids = fields.One2many("csp.delivery.dispute.line", "dispute_id", string="Problems",
                                readonly=True)
-    complaint_id = fields.Many2one("csp.complaint", string="Complaint", readonly=True)
+    complaint_id = fields.Many2one("csp.complaint", readonly=True)
 
     @api.depends("picking_id.name")
     def _compute_name(self):

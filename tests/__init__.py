@@ -1,5 +1,6 @@
 from . import (
     test_access,
+    test_after_sales,
     test_delivery,
     test_demo_data,
     test_feasibility,
@@ -11,4 +12,3 @@ from . import (
     test_sla,
     test_translations,
 )
-from . import test_after_sales

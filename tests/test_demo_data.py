@@ -115,3 +115,10 @@ class TestDemoData(TransactionCase):
         self.assertEqual(order.mrp_production_ids.product_id, pump)
         self.assertEqual(order.mrp_production_ids.product_qty, 2)
         self.assertEqual(order.csp_stage_id.code, "in_production")
+
+    def test_demo_complaint_disputes_the_invoice(self):
+        complaint = self.env.ref("customer_service_process.complaint_farmwater_late")
+        self.assertFalse(complaint.is_closed)
+        self.assertTrue(complaint.invoice_ids)
+        self.assertTrue(all(complaint.invoice_ids.mapped("csp_disputed")))
+        self.assertEqual(complaint.user_id.login, "manager")

@@ -57,3 +57,14 @@ class TestRepPhoneTour(HttpCase):
         self.assertEqual(delivery.csp_confirmation_channel, "rep")
         self.assertTrue(delivery.csp_signature)
         self.assertEqual(order.csp_stage_id.code, "delivered")
+
+    def test_rep1_registers_a_complaint_on_his_phone(self):
+        before = self.env["csp.complaint"].search([])
+        self.start_tour("/odoo/action-customer_service_process.action_csp_complaint",
+                        "csp_rep1_phone_complaint", login="rep1")
+        complaint = self.env["csp.complaint"].search([]) - before
+        self.assertEqual(len(complaint), 1)
+        self.assertEqual(complaint.partner_id,
+                         self.env.ref("customer_service_process.customer_hydrobud"))
+        self.assertEqual(complaint.create_uid.login, "rep1")
+        self.assertTrue(complaint.date_deadline)

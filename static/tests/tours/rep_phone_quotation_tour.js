@@ -199,3 +199,52 @@ registry.category("web_tour.tours").add("csp_rep1_phone_confirm_delivery", {
         },
     ],
 });
+
+// rep1 registers his customer's complaint on his phone.
+registry.category("web_tour.tours").add("csp_rep1_phone_complaint", {
+    steps: () => [
+        {
+            content: "new complaint",
+            trigger: ".o-kanban-button-new",
+            run: "click",
+        },
+        {
+            content: "open the customer picker",
+            trigger: ".o_form_view .o_field_widget[name=partner_id] input",
+            run: "click",
+        },
+        {
+            content: "rep2's customers are not offered",
+            trigger: ".modal .o_kanban_view:not(:has(.o_kanban_record:contains('Baltic Ship Services')))",
+        },
+        {
+            content: "pick his customer",
+            trigger: ".modal .o_kanban_record:contains('Hydrobud Sp. z o.o.')",
+            run: "click",
+        },
+        {
+            content: "open the type picker",
+            trigger: ".o_form_view .o_field_widget[name=type_id] input",
+            run: "click",
+        },
+        {
+            content: "a quality complaint",
+            trigger: ".modal .o_kanban_record:contains('Quality')",
+            run: "click",
+        },
+        {
+            content: "what the customer says",
+            trigger: ".o_form_view .o_field_widget[name=description] textarea",
+            run: "edit The new impeller is noisy",
+        },
+        {
+            content: "save",
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "saved with its reference",
+            trigger: ".o_form_view .o_field_widget[name=name]:contains('CMP/')",
+        },
+    ],
+});
