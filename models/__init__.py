@@ -26,6 +26,7 @@ from . import (
     sale_order,
     sale_order_line,
     sale_report,
+    stock_move,
     stock_picking,
     survey_question,
     survey_user_input,

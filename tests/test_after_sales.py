@@ -243,6 +243,22 @@ class TestComplaints(AfterSalesCase):
         self.assertFalse(invoice.csp_disputed)
         self.assertFalse(invoice.csp_dispute_reason)
 
+    def test_replacement_delivery_is_linked(self):
+        order, _picking = self._delivered(quantity=5)
+        complaint = self._complaint(self.head_office, order, type_id=self.env.ref(
+            "customer_service_process.complaint_type_wrong_item"))
+        action = complaint.with_user(self.head_office).action_csp_create_return()
+        wizard = Form(self.env[action["res_model"]].with_user(self.head_office).with_context(
+            **action["context"]))
+        with wizard.product_return_moves.edit(0) as line:
+            line.quantity = 2
+        wizard.save().action_create_exchanges()
+        self.assertEqual(len(complaint.return_picking_ids), 1)
+        self.assertEqual(len(complaint.replacement_picking_ids), 1)
+        self.assertEqual(complaint.replacement_picking_ids.move_ids.product_uom_qty, 2)
+        complaint.write({"resolution": "replacement"})
+        self.assertEqual(complaint.resolution, "replacement")
+
     def test_complaint_by_email(self):
         complaint = self.env["csp.complaint"].message_new({
             "subject": "Broken pump", "body": "<p>The housing is cracked.</p>",
@@ -264,6 +280,10 @@ class TestComplaints(AfterSalesCase):
         action = self.env.ref("customer_service_process.action_csp_customer_returns")
         returns = self.env["stock.move"].search(safe_eval(action.domain))
         self.assertEqual(sum(returns.mapped("quantity")), 1.0)
+        self.assertEqual(returns.csp_returned_by_id, self.rep_customer)
+        rows = self.env["stock.move"]._read_group(
+            safe_eval(action.domain), ["product_id", "csp_returned_by_id"], ["quantity:sum"])
+        self.assertEqual(rows, [(self.spare_part, self.rep_customer, 1.0)])
 
 
 @tagged("post_install", "-at_install")

@@ -16,6 +16,19 @@ class StockReturnPicking(models.TransientModel):
         self._csp_link_complaint(exchange)
         return exchange
 
+    def action_create_exchanges(self):
+        # A customer delivery's exchange is procured like the order's other
+        # deliveries: the new delivery is the replacement of the complaint.
+        order = self.picking_id.sudo().sale_id
+        before = order.picking_ids
+        action = super().action_create_exchanges()
+        if order and self.env.context.get("csp_complaint_id"):
+            replacements = (order.picking_ids - before).filtered(
+                lambda p: p.picking_type_code == "outgoing")
+            for picking in replacements:
+                self._csp_link_complaint(picking)
+        return action
+
     def _csp_check_returned_quantities(self):
         """Never more back than went out: a return of a customer delivery is
         limited to what was delivered and not yet returned."""
