@@ -3,7 +3,7 @@
     "summary": "Quotation to payment for a make-to-order manufacturer: feasibility, "
     "production, confirmed delivery, survey, complaints and dunning, measured "
     "against the company's targets.",
-    "version": "19.0.1.3.0",
+    "version": "19.0.1.4.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "customer_service_process developers",
@@ -34,13 +34,16 @@
         "data/csp_delivery_data.xml",
         "data/survey_data.xml",
         "data/csp_after_sales_data.xml",
+        "data/csp_dunning_data.xml",
         # Reports
         "reports/csp_process_card_report.xml",
+        "reports/csp_dunning_reports.xml",
         # Views
         "views/account_move_views.xml",
         "views/csp_complaint_views.xml",
         "views/csp_complaint_portal_templates.xml",
         "views/csp_delivery_dispute_views.xml",
+        "views/csp_dunning_views.xml",
         "views/csp_delivery_templates.xml",
         "views/csp_feasibility_check_views.xml",
         "views/csp_feasibility_templates.xml",
@@ -57,6 +60,7 @@
         "views/stock_picking_views.xml",
         # Wizards
         "wizards/csp_delivery_confirm_views.xml",
+        "wizards/csp_dunning_wizard_views.xml",
         "wizards/csp_feasibility_decision_views.xml",
         # Menus
         "views/customer_service_process_menus.xml",

@@ -48,3 +48,14 @@ class ComplaintPortal(CustomerPortal):
             complaint, access_token, {"complaint": complaint, "page_name": "csp_complaint"},
             "my_complaints_history", False)
         return request.render("customer_service_process.portal_my_complaint", values)
+
+    @http.route("/my/statement", type="http", auth="user", website=True)
+    def portal_my_statement(self, **kwargs):
+        """The customer's statement of open items, as a PDF."""
+        partner = request.env.user.partner_id.commercial_partner_id
+        report = request.env.ref("customer_service_process.action_report_customer_statement")
+        pdf, _type = report.sudo()._render_qweb_pdf(report.report_name, partner.ids)
+        return request.make_response(pdf, headers=[
+            ("Content-Type", "application/pdf"),
+            ("Content-Disposition", 'attachment; filename="statement.pdf"'),
+        ])

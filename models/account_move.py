@@ -17,6 +17,18 @@ class AccountMove(models.Model):
     csp_dispute_reason = fields.Char(
         string="Dispute", compute="_compute_csp_disputed", store=True)
 
+    # Dunning (subprocess f)
+    csp_dunning_level_id = fields.Many2one(
+        "csp.dunning.level", string="Dunning Level", readonly=True, copy=False, index=True,
+        tracking=True)
+    csp_dunning_date = fields.Date(string="Last Reminder", readonly=True, copy=False)
+    csp_no_dunning_until = fields.Date(
+        string="No Dunning Until", copy=False, tracking=True,
+        help="Dunning leaves this invoice alone until this date.")
+    csp_dunning_letter_id = fields.Many2one(
+        "csp.dunning.letter", string="Dunning Letter", readonly=True, copy=False,
+        index="btree_not_null", help="The letter whose fee this invoice charges.")
+
     @api.depends("csp_complaint_ids.is_closed", "csp_complaint_ids.name",
                  "csp_complaint_ids.type_id")
     def _compute_csp_disputed(self):

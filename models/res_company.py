@@ -10,6 +10,11 @@ PROCESS_TARGET_FIELDS = frozenset({
     "csp_delivery_reminder_days", "csp_delivery_autoconfirm_days",
     "csp_survey_id", "csp_survey_delay_days", "csp_survey_reminder_days",
 })
+# The accountants' dunning settings (they may change them as accountants).
+DUNNING_FIELDS = frozenset({
+    "csp_dunning_enabled", "csp_dunning_auto_send", "csp_dunning_fee_product_id",
+    "csp_dunning_fee_posting",
+})
 
 
 class ResCompany(models.Model):
@@ -68,6 +73,22 @@ class ResCompany(models.Model):
         string="Remind to Answer after (days)", default=5,
         help="One reminder this many days after the invitation; 0: none.")
 
+    # Dunning (subprocess f)
+    csp_dunning_enabled = fields.Boolean(
+        string="Daily Dunning Run", default=True,
+        help="The daily cron makes the company's dunning run.")
+    csp_dunning_auto_send = fields.Boolean(
+        string="Send Dunning Automatically",
+        help="The daily run is sent at once instead of waiting for review.")
+    csp_dunning_fee_product_id = fields.Many2one(
+        "product.product", string="Dunning Fee Product",
+        help="The service invoiced for dunning fees.")
+    csp_dunning_fee_posting = fields.Selection(
+        [("grouped", "One fee invoice per letter"), ("separate", "One fee invoice per invoice")],
+        string="Fee Invoices", default="grouped", required=True)
+    csp_dunning_level_ids = fields.One2many("csp.dunning.level", "company_id",
+                                            string="Dunning Levels")
+
     @api.constrains("csp_delivery_reminder_days", "csp_delivery_autoconfirm_days",
                     "csp_survey_delay_days", "csp_survey_reminder_days")
     def _check_csp_delivery_days(self):
@@ -101,7 +122,20 @@ class ResCompany(models.Model):
     def _check_csp_calendar_has_hours(self):
         self.resource_calendar_id._check_csp_working_hours()
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        self.env["csp.dunning.level"]._csp_create_defaults(companies)
+        return companies
+
     def write(self, vals):
+        if (vals and set(vals) <= DUNNING_FIELDS and not self.env.su
+                and self.env.user.has_group("account.group_account_invoice")
+                and not self.env["res.company"].has_access("write")):
+            self.check_access("read")
+            if self - self.env.user.company_ids:
+                raise AccessError(self.env._("You can only change your companies' dunning."))
+            return super(ResCompany, self.sudo()).write(vals)
         if (vals and set(vals) <= PROCESS_TARGET_FIELDS and not self.env.su
                 and self.env.user.has_group("customer_service_process.group_process_manager")
                 and not self.env["res.company"].has_access("write")):

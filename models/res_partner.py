@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import format_amount
 
 
 class ResPartner(models.Model):
@@ -18,11 +19,43 @@ class ResPartner(models.Model):
         "res.users", related="commercial_partner_id.user_id", store=True, index=True,
         string="Account Manager")
 
+    csp_no_dunning_until = fields.Date(
+        string="No Dunning Until", tracking=True,
+        help="Dunning leaves this customer alone until this date.")
+    csp_dunning_level_id = fields.Many2one(
+        "csp.dunning.level", string="Dunning Level", compute="_compute_csp_dunning_level_id",
+        help="The highest level reached by the customer's open invoices.")
     csp_survey_opt_out = fields.Boolean(
         string="No Satisfaction Surveys", help="The customer asked not to receive surveys.")
     csp_feedback_order_ids = fields.One2many(
         "sale.order", "partner_id", string="Answered Surveys",
         domain=[("csp_feedback_at", "!=", False)])
+
+    def _compute_csp_dunning_level_id(self):
+        levels = self._csp_dunning_levels(self.commercial_partner_id)
+        for partner in self:
+            partner.csp_dunning_level_id = levels.get(partner.commercial_partner_id.id, False)
+
+    @api.model
+    def _csp_dunning_levels(self, partners, company=None):
+        """{commercial partner id: the highest dunning level of his open invoices},
+        in one grouped query."""
+        if not partners:
+            return {}
+        domain = [("commercial_partner_id", "in", partners.ids),
+                  ("move_type", "=", "out_invoice"), ("state", "=", "posted"),
+                  ("payment_state", "in", ("not_paid", "partial")),
+                  ("csp_dunning_level_id", "!=", False)]
+        if company:
+            domain.append(("company_id", "=", company.id))
+        rows = self.env["account.move"].sudo()._read_group(
+            domain, ["commercial_partner_id", "csp_dunning_level_id"], [])
+        result = {}
+        for partner, level in rows:
+            best = result.get(partner.id)
+            if not best or level.days > best.days:
+                result[partner.id] = level
+        return result
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -60,6 +93,41 @@ class ResPartner(models.Model):
 
     @api.model
     def _csp_blocking_reasons(self, partners, company):
-        """Hook: why each customer may not place new orders (e.g. a dunning
-        level that blocks them), as {partner: [reason, ...]}."""
-        return {}
+        """Why each customer may not place new orders, as {partner: [reason, ...]}:
+        a dunning level that blocks new orders."""
+        levels = self._csp_dunning_levels(partners, company)
+        return {
+            partner: [self.env._("%(customer)s is at dunning level %(level)s, which blocks "
+                                 "new orders.", customer=partner.name, level=level.name)]
+            for partner in partners
+            if (level := levels.get(partner.id)) and level.blocks_orders
+        }
+
+    # ------------------------------------------------------------ statement
+
+    def _csp_statement_items(self):
+        """The customer's open items and their ages, for his statement."""
+        self.ensure_one()
+        commercial = self.commercial_partner_id
+        moves = self.env["account.move"].sudo().search([
+            ("commercial_partner_id", "=", commercial.id),
+            ("move_type", "in", ("out_invoice", "out_refund")),
+            ("state", "=", "posted"), ("payment_state", "in", ("not_paid", "partial")),
+            ("company_id", "in", self.env.companies.ids),
+        ], order="invoice_date_due, id")
+        today = fields.Date.context_today(self)
+        late = {m.id: max((today - (m.invoice_date_due or today)).days, 0) for m in moves}
+        buckets = [self.env._("Currency"), self.env._("Not due"), "1-30", "31-60", "61-90",
+                   self.env._("Over 90"), self.env._("Total")]
+        sums = {}
+        for move in moves:
+            days = late[move.id]
+            index = 0 if days <= 0 else 1 if days <= 30 else 2 if days <= 60 else \
+                3 if days <= 90 else 4
+            row = sums.setdefault(move.currency_id, [0.0] * 6)
+            amount = move.amount_residual * (-1 if move.move_type == "out_refund" else 1)
+            row[index] += amount
+            row[5] += amount
+        aging = [[currency.name] + [format_amount(self.env, value, currency) for value in row]
+                 for currency, row in sums.items()]
+        return {"moves": moves, "late": late, "buckets": buckets, "aging": aging}

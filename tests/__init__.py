@@ -12,3 +12,4 @@ from . import (
     test_sla,
     test_translations,
 )
+from . import test_dunning

@@ -1,6 +1,7 @@
 from . import (
     account_move_reversal,
     csp_delivery_confirm,
+    csp_dunning_wizard,
     csp_feasibility_decision,
     stock_return_picking,
 )
