@@ -53,8 +53,10 @@ class ComplaintPortal(CustomerPortal):
     def portal_my_statement(self, **kwargs):
         """The customer's statement of open items, as a PDF."""
         partner = request.env.user.partner_id.commercial_partner_id
-        report = request.env.ref("customer_service_process.action_report_customer_statement")
-        pdf, _type = report.sudo()._render_qweb_pdf(report.report_name, partner.ids)
+        # His own commercial partner only: rendered as superuser.
+        report = request.env.ref(
+            "customer_service_process.action_report_customer_statement").sudo()
+        pdf, _type = report._render_qweb_pdf(report.report_name, partner.ids)
         return request.make_response(pdf, headers=[
             ("Content-Type", "application/pdf"),
             ("Content-Disposition", 'attachment; filename="statement.pdf"'),

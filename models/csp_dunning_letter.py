@@ -20,7 +20,7 @@ class CspDunningLetter(models.Model):
     company_id = fields.Many2one(related="run_id.company_id", store=True, index=True)
     date = fields.Date(related="run_id.date", store=True)
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
-    level_id = fields.Many2one("csp.dunning.level", string="Level", required=True)
+    level_id = fields.Many2one("csp.dunning.level", required=True)
     channel = fields.Selection(
         [("email", "E-mail"), ("letter", "Printed letter"), ("phone", "Phone call")],
         readonly=True)

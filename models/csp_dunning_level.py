@@ -29,12 +29,12 @@ class CspDunningLevel(models.Model):
         default=lambda self: self.env.ref(
             "customer_service_process.mail_template_dunning_letter", raise_if_not_found=False))
     letter_text = fields.Html(
-        string="Letter Text", translate=True,
+        translate=True,
         help="The text of the letter above the table of overdue invoices.")
     fee_type = fields.Selection(
         [("none", "No fee"), ("fixed", "Fixed amount"), ("percent", "Percentage")],
         string="Fee", required=True, default="none")
-    fee_amount = fields.Float(string="Fee Amount", digits="Account")
+    fee_amount = fields.Float(digits="Account")
     blocks_orders = fields.Boolean(
         string="Blocks New Orders",
         help="A customer at this level fails the feasibility check's customer check.")
@@ -88,7 +88,7 @@ class CspDunningLevel(models.Model):
     @api.model
     def _csp_create_defaults(self, companies=None):
         """The default schedule for companies that have none."""
-        companies = companies or self.env["res.company"].sudo().search([])
+        companies = companies or self.env["res.company"].sudo().search([], limit=None)
         have = set(self.sudo().with_context(active_test=False).search(
             [("company_id", "in", companies.ids)]).company_id.ids)
         defaults = [

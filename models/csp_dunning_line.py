@@ -17,7 +17,7 @@ class CspDunningLine(models.Model):
     currency_id = fields.Many2one("res.currency", required=True)
     amount_residual = fields.Monetary(string="Amount Due", currency_field="currency_id")
     days_late = fields.Integer()
-    level_id = fields.Many2one("csp.dunning.level", string="Level", required=True)
+    level_id = fields.Many2one("csp.dunning.level", required=True)
     new_level = fields.Boolean(
         string="Reminded", help="The invoice reaches this level now; otherwise it is only "
                                 "listed in the letter.")

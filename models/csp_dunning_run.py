@@ -122,7 +122,6 @@ class CspDunningRun(models.Model):
         level_days = [(level.days, level) for level in levels]
         letters = defaultdict(list)
         skips = []
-        _ = self.env._
         for (move_id, partner_id, currency_id, residual, due, current_level, disputed,
              dispute_reason, move_pause, partner_pause, category_pause) in \
                 self._csp_candidates(levels):
@@ -135,13 +134,15 @@ class CspDunningRun(models.Model):
                 continue
             reason = None
             if disputed:
-                reason = _("Disputed by an open complaint: %(why)s", why=dispute_reason or "")
+                reason = self.env._("Disputed by an open complaint: %(why)s",
+                                    why=dispute_reason or "")
             elif move_pause and move_pause >= self.date:
-                reason = _("No dunning on this invoice until %(date)s", date=move_pause)
+                reason = self.env._("No dunning on this invoice until %(date)s", date=move_pause)
             elif partner_pause and partner_pause >= self.date:
-                reason = _("No dunning for this customer until %(date)s", date=partner_pause)
+                reason = self.env._("No dunning for this customer until %(date)s",
+                                    date=partner_pause)
             elif category_pause:
-                reason = _("The customer is in a category without dunning")
+                reason = self.env._("The customer is in a category without dunning")
             if reason:
                 skips.append({"run_id": self.id, "partner_id": partner_id, "move_id": move_id,
                               "reason": reason})

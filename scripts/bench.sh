@@ -25,3 +25,16 @@ done
     --customers "${BENCH_CUSTOMERS:-100000}" --reps "${BENCH_REPS:-50}"
 "$PY" "$CSP_ROOT/scripts/bench_feasibility.py" -c "$CSP_CONF" -d csp_bench_addon \
     --lines "${BENCH_LINES:-500}"
+# Dunning: a copy of the generated data (10k customers, 100k invoices, a
+# third of the open ones overdue at the run date), the addon upgraded on it.
+BENCH_DATA_DB="$(CUSTOMERS=10000 ORDERS=100000 "$CSP_ROOT/scripts/generate_data.sh" | tail -1)"
+"$PY" - "$BENCH_DATA_DB" <<'PYTHON'
+import sys
+sys.path.insert(0, "scripts")
+import odoo_db
+odoo_db.copy_db(sys.argv[1], "csp_bench_dunning")
+rc, _lines = odoo_db.run_odoo("csp_bench_dunning", "-u", "customer_service_process",
+                              "--stop-after-init")
+sys.exit(rc)
+PYTHON
+"$PY" "$CSP_ROOT/scripts/bench_dunning.py" -c "$CSP_CONF" -d csp_bench_dunning

@@ -3,6 +3,7 @@ from . import (
     test_after_sales,
     test_delivery,
     test_demo_data,
+    test_dunning,
     test_feasibility,
     test_feasibility_approval,
     test_foundation,
@@ -12,4 +13,3 @@ from . import (
     test_sla,
     test_translations,
 )
-from . import test_dunning

@@ -2,7 +2,7 @@ from datetime import date
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import CustomerProcessCase
@@ -64,7 +64,7 @@ class TestDunningRun(DunningCase):
                              ("2026-03-15", self.friendly), ("2026-03-16", self.second),
                              ("2026-03-31", self.final), ("2026-04-15", self.hold)):
             run = self._run(on)
-            line = run.letter_ids.line_ids.filtered(lambda l, i=invoice: l.move_id == i)
+            line = run.letter_ids.line_ids.filtered(lambda x, i=invoice: x.move_id == i)
             self.assertEqual(line.level_id or None, expected, on)
             run.action_cancel()
 
@@ -74,13 +74,13 @@ class TestDunningRun(DunningCase):
         other = self._invoice(self.rep_customer, 70.0, "2026-03-05")
         run = self._run("2026-03-10")
         self.assertEqual(len(run.letter_ids), 2)
-        letter = run.letter_ids.filtered(lambda l: l.partner_id == self.customer)
+        letter = run.letter_ids.filtered(lambda x: x.partner_id == self.customer)
         self.assertEqual(letter.level_id, self.final)
         self.assertEqual(letter.line_ids.move_id, old | recent)
-        self.assertEqual(letter.line_ids.filtered(lambda l: l.move_id == recent).level_id,
+        self.assertEqual(letter.line_ids.filtered(lambda x: x.move_id == recent).level_id,
                          self.friendly)
         self.assertIn("150.00", letter.totals)
-        self.assertEqual(run.letter_ids.filtered(lambda l: l.partner_id == self.rep_customer)
+        self.assertEqual(run.letter_ids.filtered(lambda x: x.partner_id == self.rep_customer)
                          .line_ids.move_id, other)
 
     def test_partial_payment_lowers_the_total_and_payment_after_the_run_removes_the_line(self):
@@ -93,7 +93,7 @@ class TestDunningRun(DunningCase):
         self._pay(second, 80.0)  # after the run was made
         run.action_send()
         self.assertEqual(letter.state, "sent")
-        removed = letter.line_ids.filtered(lambda l: l.move_id == second)
+        removed = letter.line_ids.filtered(lambda x: x.move_id == second)
         self.assertTrue(removed.excluded)
         self.assertIn("paid", removed.removed_reason)
         self.assertEqual(first.csp_dunning_level_id, self.friendly)
@@ -162,6 +162,15 @@ class TestDunningRun(DunningCase):
         with self.assertRaises(UserError):
             self._run("2026-03-10")
 
+    def test_a_second_session_waits_while_a_run_is_made(self):
+        """Two workers making a run of the same company: the second one waits
+        on the company's lock (here: cannot take it) until the first commits."""
+        self.env["csp.dunning.run"]._csp_lock_company(self.company)
+        with self.registry.cursor() as other:
+            other.execute("SET LOCAL lock_timeout = '100ms'")
+            other.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", (4711, self.company.id))
+            self.assertFalse(other.fetchone()[0], "the lock is held by the first session")
+
     def test_customer_without_email_gets_a_letter_and_the_run_says_so(self):
         self.rep2_customer.email = False
         self._invoice(self.rep2_customer, 100.0, "2026-03-01")
@@ -178,14 +187,14 @@ class TestDunningRun(DunningCase):
         self._invoice(self.customer, 100.0, "2026-03-01")
         self._invoice(self.rep_customer, 100.0, "2026-03-01")
         run = self._run("2026-03-10")
-        run.letter_ids.filtered(lambda l: l.partner_id == self.rep_customer).line_ids.write(
+        run.letter_ids.filtered(lambda x: x.partner_id == self.rep_customer).line_ids.write(
             {"fee_amount": 0.0})
         with mute_logger("odoo.addons.customer_service_process.models.csp_dunning_run"):
             run.action_send()
-        failed = run.letter_ids.filtered(lambda l: l.state == "failed")
+        failed = run.letter_ids.filtered(lambda x: x.state == "failed")
         self.assertEqual(failed.partner_id, self.customer)
         self.assertIn("fee product", failed.error)
-        self.assertEqual(run.letter_ids.filtered(lambda l: l.partner_id == self.rep_customer)
+        self.assertEqual(run.letter_ids.filtered(lambda x: x.partner_id == self.rep_customer)
                          .state, "sent")
         self.assertIn("failed", run.report)
         self.assertEqual(run.state, "sent")
@@ -288,11 +297,12 @@ class TestDunningQueries(DunningCase):
         self.env.flush_all()
         self.env.invalidate_all()
         before = self.env.cr.sql_log_count
-        run = self.env["csp.dunning.run"]._csp_create_run(self.company, date(2026, 3, 10 + count % 7))
+        on = date(2026, 3, 10 + count % 7)
+        run = self.env["csp.dunning.run"]._csp_create_run(self.company, on)
         self.env.flush_all()
         spent = self.env.cr.sql_log_count - before
         self.assertEqual(len(run.letter_ids.line_ids.filtered(
-            lambda l: l.move_id in moves)), count)
+            lambda x: x.move_id in moves)), count)
         run.action_cancel()
         moves.button_draft()
         return spent
@@ -300,3 +310,19 @@ class TestDunningQueries(DunningCase):
     def test_run_queries_do_not_grow_with_invoices(self):
         self._queries(10)
         self.assertEqual(self._queries(10), self._queries(100))
+
+
+@tagged("post_install", "-at_install")
+class TestStatementPortal(HttpCase, DunningCase):
+
+    def test_customer_downloads_his_statement(self):
+        portal = new_test_user(self.env, login="csp_portal_statement", groups="base.group_portal",
+                               partner_id=self.rep_contact.id, password="csp_portal_statement")
+        mine = self._invoice(self.rep_customer, 123.0, "2026-01-15")
+        other = self._invoice(self.customer, 456.0, "2026-01-15")
+        self.assertTrue(portal)
+        self.authenticate("csp_portal_statement", "csp_portal_statement")
+        response = self.url_open("/my/statement")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(mine.name.encode(), response.content)
+        self.assertNotIn(other.name.encode(), response.content)
