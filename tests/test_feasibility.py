@@ -311,6 +311,6 @@ class TestFeasibilityQueries(FeasibilityCase):
         self.env.flush_all()
         self._queries(10)
         self.env.invalidate_all()
-        with self.assertQueryCount(__system__=56):
+        with self.assertQueryCount(__system__=57):
             self.env["csp.feasibility.check"].with_user(self.head_office)._csp_start(order)
             self.env.flush_all()
