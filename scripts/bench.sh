@@ -38,3 +38,43 @@ rc, _lines = odoo_db.run_odoo("csp_bench_dunning", "-u", "customer_service_proce
 sys.exit(rc)
 PYTHON
 "$PY" "$CSP_ROOT/scripts/bench_dunning.py" -c "$CSP_CONF" -d csp_bench_dunning
+# The same run with OCA's account_credit_control, side by side: its wheel is
+# downloaded from PyPI into the cache (never into this repository, never a
+# dependency of the addon) and installed in a database of its own.
+OCA_DIR="$CSP_CACHE/oca"
+if [ ! -d "$OCA_DIR/account_credit_control" ]; then
+    rm -rf "$OCA_DIR/wheel" && mkdir -p "$OCA_DIR/wheel"
+    if "$PY" -m pip download --no-deps -q -d "$OCA_DIR/wheel" \
+            "odoo-addon-account-credit-control>=19.0,<19.1"; then
+        "$PY" - "$OCA_DIR" <<'PYTHON'
+import pathlib, sys, zipfile
+target = pathlib.Path(sys.argv[1])
+wheel = next((target / "wheel").glob("*.whl"))
+with zipfile.ZipFile(wheel) as archive:
+    for name in archive.namelist():
+        if name.startswith("odoo/addons/account_credit_control/"):
+            archive.extract(name, target / "unpacked")
+(target / "unpacked/odoo/addons/account_credit_control").rename(target / "account_credit_control")
+PYTHON
+    fi
+fi
+if [ -d "$OCA_DIR/account_credit_control" ]; then
+    OCA_CONF="$CSP_BUILD/odoo_oca.conf"
+    sed "s|^addons_path = \(.*\)|addons_path = \1,$OCA_DIR|" "$CSP_CONF" > "$OCA_CONF"
+    "$PY" - "$OCA_CONF" <<'PYTHON'
+import pathlib, sys
+sys.path.insert(0, "scripts")
+import odoo_db
+odoo_db.copy_db("csp_bench_dunning", "csp_bench_oca")
+odoo_db.CONF = pathlib.Path(sys.argv[1])
+rc, _lines = odoo_db.run_odoo("csp_bench_oca", "-i", "account_credit_control",
+                              "--stop-after-init")
+sys.exit(rc)
+PYTHON
+    DUNNING_DATE="$("$PY" "$CSP_ROOT/scripts/bench_dunning.py" -c "$CSP_CONF" \
+        -d csp_bench_dunning --print-date)"
+    "$PY" "$CSP_ROOT/scripts/bench_oca_credit_control.py" -c "$OCA_CONF" -d csp_bench_oca \
+        --date "$DUNNING_DATE"
+else
+    echo "OCA's account_credit_control could not be downloaded: no side-by-side figure"
+fi

@@ -65,11 +65,19 @@ def main(argv):
     parser.add_argument("-c", "--config", required=True)
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--print-date", action="store_true",
+                        help="only print the run date (for the side-by-side benchmark)")
     args = parser.parse_args(argv)
     odoo, registry = boot(args.config, args.database)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        bench(env, args.runs)
+        if args.print_date:
+            company = env["account.move"].search(
+                [("move_type", "=", "out_invoice")], limit=1).company_id
+            levels = env["csp.dunning.level"].search([("company_id", "=", company.id)])
+            print(run_date(env, company, min(levels.mapped("days")))[1])
+        else:
+            bench(env, args.runs)
 
 
 if __name__ == "__main__":
