@@ -3,7 +3,7 @@
     "summary": "Quotation to payment for a make-to-order manufacturer: feasibility, "
     "production, confirmed delivery, survey, complaints and dunning, measured "
     "against the company's targets.",
-    "version": "19.0.1.4.0",
+    "version": "19.0.1.5.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "customer_service_process developers",
@@ -38,6 +38,7 @@
         # Reports
         "reports/csp_process_card_report.xml",
         "reports/csp_dunning_reports.xml",
+        "reports/csp_kpi_report.xml",
         # Views
         "views/account_move_views.xml",
         "views/csp_complaint_views.xml",
@@ -62,6 +63,7 @@
         "wizards/csp_delivery_confirm_views.xml",
         "wizards/csp_dunning_wizard_views.xml",
         "wizards/csp_feasibility_decision_views.xml",
+        "wizards/csp_kpi_report_views.xml",
         # Menus
         "views/customer_service_process_menus.xml",
     ],

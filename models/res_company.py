@@ -8,7 +8,7 @@ PROCESS_TARGET_FIELDS = frozenset({
     "resource_calendar_id", "csp_min_margin_percent", "csp_overdue_limit",
     "csp_feasibility_auto_accept", "csp_feasibility_required",
     "csp_delivery_reminder_days", "csp_delivery_autoconfirm_days",
-    "csp_survey_id", "csp_survey_delay_days", "csp_survey_reminder_days",
+    "csp_survey_id", "csp_survey_delay_days", "csp_survey_reminder_days", "csp_kpi_monthly",
 })
 # The accountants' dunning settings (they may change them as accountants).
 DUNNING_FIELDS = frozenset({
@@ -72,6 +72,11 @@ class ResCompany(models.Model):
     csp_survey_reminder_days = fields.Integer(
         string="Remind to Answer after (days)", default=5,
         help="One reminder this many days after the invitation; 0: none.")
+
+    csp_kpi_monthly = fields.Boolean(
+        string="E-mail the Monthly Report",
+        help="On the first of each month, last month's management report goes to the "
+             "company's process managers.")
 
     # Dunning (subprocess f)
     csp_dunning_enabled = fields.Boolean(

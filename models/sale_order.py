@@ -85,6 +85,13 @@ class SaleOrder(models.Model):
         string="Answered on Time", readonly=True, copy=False,
         help="Answered within the company's feasibility target.")
 
+    csp_fulfilment_days = fields.Float(
+        string="Fulfilment (working days)", readonly=True, copy=False, aggregator="avg",
+        help="Working days from the order accepted to its delivery confirmed.")
+    csp_fulfilment_on_time = fields.Boolean(
+        string="Fulfilled on Time", readonly=True, copy=False,
+        help="Delivered within the company's fulfilment target.")
+
     # Production and distribution (subprocesses c and d)
     csp_distribution_state = fields.Selection(
         DISTRIBUTION_STATES, string="Distribution", compute="_compute_csp_distribution_state",
@@ -483,6 +490,7 @@ class SaleOrder(models.Model):
         for field_name, order_ids in updates.items():
             self.browse(order_ids).sudo().write({field_name: when})
         if updates.get("csp_delivered_at"):
+            self.browse(updates["csp_delivered_at"])._csp_record_fulfilment()
             # The satisfaction survey goes out from its cron, soon.
             cron = self.env.ref("customer_service_process.ir_cron_satisfaction_surveys",
                                 raise_if_not_found=False)
@@ -577,6 +585,23 @@ class SaleOrder(models.Model):
                     "csp_answered_at": when,
                     "csp_answer_hours": spent,
                     "csp_answer_on_time": spent <= order.company_id.csp_feasibility_sla_hours,
+                })
+
+    def _csp_record_fulfilment(self):
+        """Working days from the order accepted to its delivery confirmed,
+        against the company's fulfilment target (per calendar, in one go)."""
+        by_calendar = defaultdict(list)
+        for order in self.filtered(lambda o: o.csp_accepted_at and o.csp_delivered_at):
+            by_calendar[order.company_id.resource_calendar_id].append(order)
+        for calendar, group in by_calendar.items():
+            periods = [(o.csp_accepted_at, o.csp_delivered_at) for o in group]
+            hours = calendar._csp_work_hours(periods) if calendar else [0.0] * len(group)
+            per_day = calendar.hours_per_day or 8.0
+            for order, worked in zip(group, hours, strict=True):
+                days = max(worked, 0.0) / per_day
+                order.sudo().write({
+                    "csp_fulfilment_days": days,
+                    "csp_fulfilment_on_time": days <= order.company_id.csp_fulfilment_sla_days,
                 })
 
     def write(self, vals):

@@ -13,3 +13,4 @@ from . import (
     test_sla,
     test_translations,
 )
+from . import test_kpi_report

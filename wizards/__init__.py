@@ -3,5 +3,6 @@ from . import (
     csp_delivery_confirm,
     csp_dunning_wizard,
     csp_feasibility_decision,
+    csp_kpi_report,
     stock_return_picking,
 )
