@@ -38,6 +38,7 @@ rc, _lines = odoo_db.run_odoo("csp_bench_dunning", "-u", "customer_service_proce
 sys.exit(rc)
 PYTHON
 "$PY" "$CSP_ROOT/scripts/bench_dunning.py" -c "$CSP_CONF" -d csp_bench_dunning
+"$PY" "$CSP_ROOT/scripts/bench_kpi.py" -c "$CSP_CONF" -d csp_bench_dunning
 # The same run with OCA's account_credit_control, side by side: its wheel is
 # downloaded from PyPI into the cache (never into this repository, never a
 # dependency of the addon) and installed in a database of its own.

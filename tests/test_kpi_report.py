@@ -150,3 +150,20 @@ class TestManagementReport(DeliveryCase):
         self.assertEqual(len(mail), 1)
         self.assertIn("head.of.sales@test.example.com", mail.email_to)
         self.assertTrue(mail.attachment_ids)
+
+    def test_query_count_does_not_grow_with_orders(self):
+        self._month()
+        wizard = self._report(self.manager)
+
+        def spent():
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            wizard._csp_data()
+            return self.env.cr.sql_log_count - before
+
+        spent()  # warm the registry's caches
+        few = spent()
+        for hour in range(10, 16):
+            self._confirmed("2026-03-09 09:00:00", f"2026-03-09 {hour}:00:00", self.customer,
+                            self.head_office)
+        self.assertEqual(spent(), few)
