@@ -7,10 +7,10 @@ from . import (
     test_feasibility,
     test_feasibility_approval,
     test_foundation,
+    test_kpi_report,
     test_phone_tour,
     test_process_cards,
     test_process_stages,
     test_sla,
     test_translations,
 )
-from . import test_kpi_report

@@ -5,6 +5,7 @@ SQL aggregates.  The definitions are in DEFINITIONS (and the README)."""
 import base64
 import io
 from datetime import datetime, time
+from itertools import pairwise
 
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
@@ -13,30 +14,6 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 CHANNELS = [("all", "All"), ("head_office", "Head office"), ("field", "Field reps")]
-# One definition per metric: the report's footnotes and the README.
-DEFINITIONS = [
-    ("New customers", "Customers whose first confirmed order (Customer Since) falls in the "
-                      "month, among those with a confirmed order in the report's scope; growth "
-                      "against the previous month, target +20 %."),
-    ("Active customers", "Customers with an order confirmed in the period."),
-    ("Offer success rate", "Orders of the period won (confirmed) out of those offered (sent, "
-                           "confirmed, or answered)."),
-    ("Answer time", "Working hours from the order received to the answer sent to the "
-                    "customer, for orders answered in the period; target: the company's "
-                    "feasibility answer target; percentiles are continuous."),
-    ("Fulfilment", "Working days from the order accepted to its last delivery confirmed by "
-                   "the customer, for orders delivered in the period; target: the company's "
-                   "fulfilment target."),
-    ("Returns", "Quantity customers sent back in the period, against the quantity delivered "
-                "to customers in the period; target 0."),
-    ("Complaints", "Complaints received in the period by type; resolution time in working "
-                   "days for those closed, against their type's target."),
-    ("Satisfaction", "Response rate of the surveys sent in the period; average overall "
-                     "satisfaction (1-5); NPS = % promoters (9-10) - % detractors (0-6)."),
-    ("Money", "Sales value: untaxed amount of the orders confirmed in the period, in the "
-              "company's currency. Overdue: open customer invoices due before the period's "
-              "end. DSO: open receivables / sales value x days of the period."),
-]
 
 
 def pct(part, whole):
@@ -105,7 +82,7 @@ class CspKpiReport(models.TransientModel):
             ],
             "by_channel": self._csp_split("csp_service"),
             "by_rep": self._csp_split("user_id"),
-            "definitions": DEFINITIONS,
+            "definitions": self._csp_definitions(),
         }
 
     def _csp_customers(self):
@@ -126,7 +103,7 @@ class CspKpiReport(models.TransientModel):
             months.append(month)
             month += relativedelta(months=1)
         table = []
-        for previous, current in zip(months, months[1:], strict=False):
+        for previous, current in pairwise(months):
             new, before = counts.get(current, 0), counts.get(previous, 0)
             growth = pct(new - before, before)
             table.append([current.strftime("%Y-%m"), new, before,
@@ -180,7 +157,7 @@ class CspKpiReport(models.TransientModel):
                      [self.env._("Reason"), self.env._("Orders")], [list(r) for r in lost])],
             available=bool(offered or lost))
 
-    def _csp_duration(self, key, title, field, on_time, stamp, target, unit, raw_fields):
+    def _csp_duration(self, key, title, *, field, on_time, stamp, target, unit, raw_fields):
         date_from, date_to = self._csp_bounds()
         [(count, avg, median, p90, timely)] = self._q(SQL("""
             SELECT count(*), avg(%(f)s), percentile_cont(0.5) WITHIN GROUP (ORDER BY %(f)s),
@@ -220,21 +197,23 @@ class CspKpiReport(models.TransientModel):
             tables=[(self.env._("Late orders"), [self.env._("Order"), self.env._("Customer"),
                                                  unit, self.env._("Delay")], late)],
             raw=([self.env._("Order"), self.env._("Customer"), self.env._("Channel"),
-                  self.env._("Salesperson")] + raw_fields + [unit, self.env._("On time")],
+                  self.env._("Salesperson"), *raw_fields, unit, self.env._("On time")],
                  [list(row) for row in raw]),
             available=bool(count))
 
     def _csp_answer(self):
         return self._csp_duration(
-            "answer", self.env._("Answer time"), "csp_answer_hours", "csp_answer_on_time",
-            "csp_answered_at", self.company_id.csp_feasibility_sla_hours,
-            self.env._("working hours"), ["csp_received_at", "csp_answered_at"])
+            "answer", self.env._("Answer time"), field="csp_answer_hours",
+            on_time="csp_answer_on_time", stamp="csp_answered_at",
+            target=self.company_id.csp_feasibility_sla_hours, unit=self.env._("working hours"),
+            raw_fields=["csp_received_at", "csp_answered_at"])
 
     def _csp_fulfilment(self):
         return self._csp_duration(
-            "fulfilment", self.env._("Fulfilment"), "csp_fulfilment_days",
-            "csp_fulfilment_on_time", "csp_delivered_at", self.company_id.csp_fulfilment_sla_days,
-            self.env._("working days"), ["csp_accepted_at", "csp_delivered_at"])
+            "fulfilment", self.env._("Fulfilment"), field="csp_fulfilment_days",
+            on_time="csp_fulfilment_on_time", stamp="csp_delivered_at",
+            target=self.company_id.csp_fulfilment_sla_days, unit=self.env._("working days"),
+            raw_fields=["csp_accepted_at", "csp_delivered_at"])
 
     def _csp_returns(self):
         date_from, date_to = self._csp_bounds()
@@ -387,9 +366,46 @@ class CspKpiReport(models.TransientModel):
                       round(r[6], 2) if r[6] is not None else "-"] for r in rows],
         }
 
+    def _csp_definitions(self):
+        """One definition per metric, in the user's language: the report's
+        footnotes and the workbook's last sheet (the README says the same)."""
+        return [
+            (self.env._("New customers"), self.env._(
+                "Customers whose first confirmed order (Customer Since) falls in the month, "
+                "among those with a confirmed order in the report's scope; growth against the "
+                "previous month, target +20 %.")),
+            (self.env._("Active customers"),
+             self.env._("Customers with an order confirmed in the period.")),
+            (self.env._("Offer success rate"), self.env._(
+                "Orders of the period won (confirmed) out of those offered (sent, confirmed, "
+                "or answered).")),
+            (self.env._("Answer time"), self.env._(
+                "Working hours from the order received to the answer sent to the customer, for "
+                "orders answered in the period; target: the company's feasibility answer "
+                "target; percentiles are continuous.")),
+            (self.env._("Fulfilment"), self.env._(
+                "Working days from the order accepted to its last delivery confirmed by the "
+                "customer, for orders delivered in the period; target: the company's "
+                "fulfilment target.")),
+            (self.env._("Returns"), self.env._(
+                "Quantity customers sent back in the period, against the quantity delivered to "
+                "customers in the period; target 0.")),
+            (self.env._("Complaints"), self.env._(
+                "Complaints received in the period by type; resolution time in working days "
+                "for those closed, against their type's target.")),
+            (self.env._("Satisfaction"), self.env._(
+                "Response rate of the surveys sent in the period; average overall satisfaction "
+                "(1-5); NPS = % promoters (9-10) - % detractors (0-6).")),
+            (self.env._("Money"), self.env._(
+                "Sales value: untaxed amount of the orders confirmed in the period, in the "
+                "company's currency. Overdue: open customer invoices due before the period's "
+                "end. DSO: open receivables / sales value x days of the period.")),
+        ]
+
     # -------------------------------------------------------------- helpers
 
-    def _section(self, key, title, metrics, tables=(), raw=None, chart=None, available=True):
+    def _section(self, key, title, metrics, *, tables=(), raw=None, chart=None,
+                 available=True):
         return {"key": key, "title": title, "metrics": metrics, "tables": list(tables),
                 "raw": raw, "chart": chart, "available": available}
 
@@ -448,7 +464,7 @@ class CspKpiReport(models.TransientModel):
         bold = book.add_format({"bold": True})
         title = book.add_format({"bold": True, "font_size": 14})
         header = book.add_format({"bold": True, "bg_color": "#EDE6EC", "border": 1})
-        for section in data["sections"] + [
+        for section in [*data["sections"],
                 {"key": "by_channel", "title": self.env._("By channel"), "metrics": [],
                  "tables": [(self.env._("By channel"), data["by_channel"]["headers"],
                              data["by_channel"]["rows"])], "raw": None, "available": True},
@@ -492,7 +508,7 @@ class CspKpiReport(models.TransientModel):
         notes = book.add_worksheet("definitions")
         notes.set_column(0, 0, 24)
         notes.set_column(1, 1, 120)
-        for index, (name, text) in enumerate(DEFINITIONS):
+        for index, (name, text) in enumerate(data["definitions"]):
             notes.write(index, 0, name, bold)
             notes.write(index, 1, text)
         book.close()
