@@ -3,7 +3,7 @@
     "summary": "Quotation to payment for a make-to-order manufacturer: feasibility, "
     "production, confirmed delivery, survey, complaints and dunning, measured "
     "against the company's targets.",
-    "version": "19.0.1.5.0",
+    "version": "19.0.1.6.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "customer_service_process developers",
@@ -47,6 +47,8 @@
         "views/csp_dunning_views.xml",
         "views/csp_delivery_templates.xml",
         "views/csp_feasibility_check_views.xml",
+        "views/csp_sales_material_templates.xml",
+        "views/csp_sales_material_views.xml",
         "views/csp_feasibility_templates.xml",
         "views/csp_order_stage_views.xml",
         "views/csp_order_stage_log_views.xml",

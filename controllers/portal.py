@@ -61,3 +61,39 @@ class ComplaintPortal(CustomerPortal):
             ("Content-Type", "application/pdf"),
             ("Content-Disposition", 'attachment; filename="statement.pdf"'),
         ])
+
+    # ----------------------------------------------------- sales materials
+
+    @http.route("/csp/material/<int:send_id>/<string:token>", type="http", auth="public",
+                website=True)
+    def portal_material_link(self, send_id, token, **kwargs):
+        """The link of the e-mail: records the receipt, shows the files."""
+        send = request.env["csp.sales.material.send"]._csp_from_token(send_id, token)
+        if not send or not send.material_id.is_current:
+            raise request.not_found()
+        send._csp_mark_received("email")
+        return request.render("customer_service_process.portal_material_page", {
+            "material": send.material_id, "send": send, "token": token})
+
+    @http.route("/csp/material/<int:send_id>/<string:token>/<int:attachment_id>",
+                type="http", auth="public")
+    def portal_material_file(self, send_id, token, attachment_id, **kwargs):
+        send = request.env["csp.sales.material.send"]._csp_from_token(send_id, token)
+        material = send.material_id
+        if not send or not material.is_current or attachment_id not in material.attachment_ids.ids:
+            raise request.not_found()
+        attachment = material.attachment_ids.browse(attachment_id).sudo()
+        return request.make_response(attachment.raw, headers=[
+            ("Content-Type", attachment.mimetype or "application/octet-stream"),
+            ("Content-Disposition", f'attachment; filename="{attachment.name}"'),
+        ])
+
+    @http.route("/my/materials", type="http", auth="user", website=True)
+    def portal_my_materials(self, **kwargs):
+        """The customer's current materials; expired ones are gone."""
+        partner = request.env.user.partner_id.commercial_partner_id
+        sends = request.env["csp.sales.material.send"].sudo().search([
+            ("partner_id", "=", partner.id), ("material_id.is_current", "=", True)])
+        values = self._prepare_portal_layout_values()
+        values.update({"sends": sends, "page_name": "csp_materials"})
+        return request.render("customer_service_process.portal_my_materials", values)

@@ -9,6 +9,7 @@ PROCESS_TARGET_FIELDS = frozenset({
     "csp_feasibility_auto_accept", "csp_feasibility_required",
     "csp_delivery_reminder_days", "csp_delivery_autoconfirm_days",
     "csp_survey_id", "csp_survey_delay_days", "csp_survey_reminder_days", "csp_kpi_monthly",
+    "csp_material_sla_hours",
 })
 # The accountants' dunning settings (they may change them as accountants).
 DUNNING_FIELDS = frozenset({
@@ -73,6 +74,10 @@ class ResCompany(models.Model):
         string="Remind to Answer after (days)", default=5,
         help="One reminder this many days after the invitation; 0: none.")
 
+    csp_material_sla_hours = fields.Float(
+        string="Sales Materials Target (working hours)", default=5.0,
+        help="From a sales material approved to its receipt by each customer (source "
+             "document 000).")
     csp_kpi_monthly = fields.Boolean(
         string="E-mail the Monthly Report",
         help="On the first of each month, last month's management report goes to the "

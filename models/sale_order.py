@@ -97,6 +97,14 @@ class SaleOrder(models.Model):
         DISTRIBUTION_STATES, string="Distribution", compute="_compute_csp_distribution_state",
         store=True, help="The least advanced of the order's deliveries; Disputed when the "
                          "customer reported a problem with one.")
+    # Pick-up and pay at the warehouse (source document 003, 5.2.3.6-5.2.4.2)
+    csp_pickup = fields.Boolean(
+        string="Collected by the Customer", tracking=True,
+        help="The customer pays in cash and collects the goods at the warehouse.")
+    csp_pickup_date = fields.Date(
+        string="Collection Day", tracking=True,
+        help="The day the customer says he will come: the warehouse is told.")
+    csp_pickup_notified = fields.Boolean(copy=False, readonly=True)
     csp_production_ids = fields.Many2many(
         "mrp.production", string="Manufacturing Orders", compute="_compute_csp_production_ids",
         help="The order's manufacturing orders, for everyone who follows the order.")
@@ -527,6 +535,61 @@ class SaleOrder(models.Model):
             check.with_env(self.env).action_submit()
         return True
 
+    def _csp_notify_pickup_ready(self):
+        """Goods ready for a customer who collects them: he is told, and the
+        warehouse gets an activity for the day he comes."""
+        template = self.env.ref("customer_service_process.mail_template_pickup_ready",
+                                raise_if_not_found=False)
+        ready = self.sudo().filtered(
+            lambda o: o.csp_pickup and not o.csp_pickup_notified and o.state == "sale"
+            and o.picking_ids.filtered(
+                lambda p: p.csp_is_customer_delivery and p.state == "assigned"))
+        for order in ready:
+            picking = order.picking_ids.filtered(
+                lambda p: p.csp_is_customer_delivery and p.state == "assigned")[:1]
+            order.csp_pickup_notified = True
+            if template:
+                order.message_post_with_source(
+                    template, subtype_xmlid="mail.mt_comment",
+                    email_layout_xmlid="mail.mail_notification_light")
+            picking.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=order.csp_pickup_date or fields.Date.context_today(self),
+                user_id=(picking.user_id or order.user_id or self.env.user).id,
+                summary=self.env._("%(customer)s collects %(order)s", customer=
+                                   order.partner_id.name, order=order.name),
+                note=self.env._("The customer pays in cash at collection."),
+            )
+        return ready
+
+    @api.model
+    def _cron_csp_pickup_ready(self):
+        return self.search([("csp_pickup", "=", True), ("csp_pickup_notified", "=", False),
+                            ("state", "=", "sale")])._csp_notify_pickup_ready()
+
+    def action_csp_register_cash_payment(self):
+        """At collection: the order's invoice, paid in cash."""
+        self.ensure_one()
+        self.check_access("write")
+        journal = self.env["account.journal"].search([
+            ("type", "=", "cash"), ("company_id", "=", self.company_id.id)], limit=1)
+        if not journal:
+            raise UserError(self.env._("%(company)s has no cash journal.",
+                                       company=self.company_id.name))
+        order = self.sudo()
+        invoices = order._csp_posted_invoices()
+        if not invoices:
+            invoices = order._create_invoices()
+            invoices.action_post()
+        open_invoices = invoices.filtered(lambda m: m.payment_state in ("not_paid", "partial"))
+        if not open_invoices:
+            raise UserError(self.env._("%(order)s is already paid.", order=self.name))
+        self.env["account.payment.register"].sudo().with_context(
+            active_model="account.move", active_ids=open_invoices.ids).create({
+                "journal_id": journal.id})._create_payments()
+        order.message_post(body=self.env._("Paid in cash at the warehouse."))
+        return True
+
     def _csp_needs_approval(self):
         """Whether the current user may confirm this order only once its
         feasibility check is approved."""
@@ -547,10 +610,13 @@ class SaleOrder(models.Model):
     def action_confirm(self):
         self._csp_check_confirmation_allowed()
         result = super().action_confirm()
+        self._csp_notify_pickup_ready()
         customers = self.partner_id.commercial_partner_id.filtered(
             lambda p: not p.csp_customer_since)
         if customers:
             customers.sudo().write({"csp_customer_since": fields.Date.context_today(self)})
+            # New customers get the current sales materials.
+            self.env["csp.sales.material"]._csp_welcome(customers)
         return result
 
     def _validate_order(self):

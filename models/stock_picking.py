@@ -33,6 +33,7 @@ CONFIRMATION_CHANNELS = [
     ("rep", "Customer, on the rep's phone"),
     ("auto", "Automatically"),
     ("office", "Head office"),
+    ("pickup", "Collected at the warehouse"),
 ]
 # A photo or a signature larger than this is refused (the portal page says so).
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
@@ -124,8 +125,14 @@ class StockPicking(models.Model):
     def _action_done(self):
         result = super()._action_done()
         shipped = self.filtered(lambda p: p.csp_is_customer_delivery and p.state == "done")
-        if shipped:
-            shipped._csp_dispatch()
+        collected = shipped.filtered(lambda p: p.sale_id.csp_pickup)
+        if shipped - collected:
+            (shipped - collected)._csp_dispatch()
+        for picking in collected:
+            # The customer takes the goods at the warehouse: his collection is
+            # the confirmed delivery; the signed shipping note is its proof.
+            picking.sudo().csp_shipped_at = fields.Datetime.now()
+            picking._csp_confirm(picking.partner_id.name, "pickup")
         return result
 
     def _csp_dispatch(self):

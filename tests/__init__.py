@@ -11,6 +11,7 @@ from . import (
     test_phone_tour,
     test_process_cards,
     test_process_stages,
+    test_sales_materials,
     test_sla,
     test_translations,
 )

@@ -68,3 +68,19 @@ class TestRepPhoneTour(HttpCase):
                          self.env.ref("customer_service_process.customer_hydrobud"))
         self.assertEqual(complaint.create_uid.login, "rep1")
         self.assertTrue(complaint.date_deadline)
+
+    def test_rep1_hands_over_a_leaflet_on_his_phone(self):
+        attachment = self.env["ir.attachment"].create({
+            "name": "leaflet.pdf", "raw": b"%PDF-1.4", "mimetype": "application/pdf"})
+        rep1 = self.env.ref("customer_service_process.user_rep1")
+        material = self.env["csp.sales.material"].create({
+            "name": "Spring leaflet", "audience": "rep", "rep_id": rep1.id,
+            "attachment_ids": [(6, 0, attachment.ids)],
+            "company_id": rep1.company_id.id})
+        material.with_user(self.env.ref("customer_service_process.user_manager")).action_approve()
+        self.start_tour("/odoo/action-customer_service_process.action_my_materials",
+                        "csp_rep1_phone_hand_over", login="rep1")
+        send = material.send_ids.filtered(
+            lambda s: s.partner_id == self.env.ref("customer_service_process.customer_hydrobud"))
+        self.assertEqual(send.channel, "hand")
+        self.assertEqual(send.handed_by_id, rep1)

@@ -78,7 +78,7 @@ class CspKpiReport(models.TransientModel):
             "sections": [
                 self._csp_customers(), self._csp_offers(), self._csp_answer(),
                 self._csp_fulfilment(), self._csp_returns(), self._csp_satisfaction(),
-                self._csp_money(),
+                self._csp_money(), self._csp_materials(),
             ],
             "by_channel": self._csp_split("csp_service"),
             "by_rep": self._csp_split("user_id"),
@@ -328,6 +328,30 @@ class CspKpiReport(models.TransientModel):
                      [[row[0], row[1], self._fmt_money(row[2], currency)] for row in by_level])],
             available=bool(sales or receivable))
 
+    def _csp_materials(self):
+        date_from, date_to = self._csp_bounds()
+        user = self._csp_user()
+        scope = SQL("s.company_id = %s", self.company_id.id)
+        if user:
+            scope = SQL("%s AND s.salesperson_id = %s", scope, user.id)
+        [(sends, received, timely, hours)] = self._q(SQL("""
+            SELECT count(*), count(s.received_at), count(*) FILTER (WHERE s.on_time),
+                   avg(s.hours_to_receive) FILTER (WHERE s.received_at IS NOT NULL)
+              FROM csp_sales_material_send s
+             WHERE s.approved_at BETWEEN %s AND %s AND %s
+        """, date_from, date_to, scope))
+        target = self.company_id.csp_material_sla_hours
+        return self._section(
+            "materials", self.env._("Sales materials"),
+            metrics=[(self.env._("Sends"), sends, None, None),
+                     (self.env._("Received"), received, None, None),
+                     (self.env._("Average hours to receipt"),
+                      round(hours, 2) if hours is not None else "-", target,
+                      None if hours is None else hours <= target),
+                     (self.env._("Received within the target"),
+                      self._fmt_pct(pct(timely, sends)), None, None)],
+            available=bool(sends))
+
     def _csp_split(self, column):
         """The order metrics per channel or per salesperson."""
         date_from, date_to = self._csp_bounds()
@@ -396,6 +420,10 @@ class CspKpiReport(models.TransientModel):
             (self.env._("Satisfaction"), self.env._(
                 "Response rate of the surveys sent in the period; average overall satisfaction "
                 "(1-5); NPS = % promoters (9-10) - % detractors (0-6).")),
+            (self.env._("Sales materials"), self.env._(
+                "Sends of the sales materials approved in the period: working hours from the "
+                "approval to the receipt (opened, downloaded or handed over), against the "
+                "company's target.")),
             (self.env._("Money"), self.env._(
                 "Sales value: untaxed amount of the orders confirmed in the period, in the "
                 "company's currency. Overdue: open customer invoices due before the period's "

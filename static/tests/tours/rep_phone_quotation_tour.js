@@ -248,3 +248,22 @@ registry.category("web_tour.tours").add("csp_rep1_phone_complaint", {
         },
     ],
 });
+
+// rep1 hands the new leaflet over at his customer's.
+registry.category("web_tour.tours").add("csp_rep1_phone_hand_over", {
+    steps: () => [
+        {
+            content: "the material to hand over is listed",
+            trigger: ".o_list_view .o_data_row:contains('Hydrobud'), .o_kanban_record:contains('Hydrobud')",
+        },
+        {
+            content: "hand it over",
+            trigger: ".o_data_row:contains('Hydrobud') button[name=action_hand_over], .o_kanban_record:contains('Hydrobud') button[name=action_hand_over]",
+            run: "click",
+        },
+        {
+            content: "it leaves his list",
+            trigger: ".o_view_nocontent, .o_list_view:not(:has(.o_data_row:contains('Hydrobud')))",
+        },
+    ],
+});

@@ -1,0 +1,101 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import consteq
+
+FIELD_REP = "customer_service_process.group_field_rep"
+
+
+class CspSalesMaterialSend(models.Model):
+    """A material sent to one customer: approved at, sent at, received at,
+    each measured in working hours against the company's target."""
+
+    _name = "csp.sales.material.send"
+    _description = "Sales Material Send"
+    _order = "id desc"
+
+    material_id = fields.Many2one("csp.sales.material", required=True, ondelete="cascade",
+                                  index=True)
+    company_id = fields.Many2one(related="material_id.company_id", store=True, index=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
+    salesperson_id = fields.Many2one(related="partner_id.user_id", store=True,
+                                     string="Salesperson")
+    approved_at = fields.Datetime(related="material_id.approved_at", store=True)
+    sent_at = fields.Datetime(readonly=True)
+    received_at = fields.Datetime(readonly=True, help="Opened, downloaded or handed over.")
+    channel = fields.Selection(
+        [("email", "E-mail"), ("portal", "Portal"), ("hand", "Handed over by the rep")],
+        readonly=True, default="email")
+    handed_by_id = fields.Many2one("res.users", readonly=True)
+    access_token = fields.Char(readonly=True, groups="base.group_system")
+    hours_to_send = fields.Float(string="Hours to Send", readonly=True, aggregator="avg")
+    hours_to_receive = fields.Float(string="Hours to Receipt", readonly=True, aggregator="avg")
+    on_time = fields.Boolean(string="Received on Time", readonly=True)
+
+    _material_partner_unique = models.UniqueIndex(
+        "(material_id, partner_id)", "A customer gets a material once.")
+
+    def _csp_url(self):
+        self.ensure_one()
+        return f"{self.get_base_url()}/csp/material/{self.id}/{self.sudo().access_token}"
+
+    def _csp_queue_mails(self):
+        """The e-mails of a batch, created at once for Odoo's mail queue."""
+        mails = self.env["mail.mail"].sudo().create([{
+            "subject": send.material_id.name,
+            "body_html": send.material_id._csp_mail_body(send),
+            "recipient_ids": [fields.Command.link(send.partner_id.id)],
+            "email_from": send.company_id.email_formatted or self.env.user.email_formatted,
+            "csp_material_send_id": send.id,
+            "auto_delete": True,
+        } for send in self])
+        return mails
+
+    @api.model
+    def _csp_from_token(self, send_id, token):
+        send = self.sudo().browse(int(send_id)).exists()
+        if not send or not token or not consteq(send.access_token or "", str(token)):
+            return self.browse()
+        return send
+
+    def _csp_measure(self, field_name, when):
+        """Working hours from approval to `when`, per calendar in one go."""
+        by_calendar = defaultdict(list)
+        for send in self:
+            by_calendar[send.company_id.resource_calendar_id].append(send)
+        for calendar, sends in by_calendar.items():
+            periods = [(s.approved_at or when, when) for s in sends]
+            hours = calendar._csp_work_hours(periods) if calendar else [0.0] * len(sends)
+            for send, spent in zip(sends, hours, strict=True):
+                values = {field_name: max(spent, 0.0)}
+                if field_name == "hours_to_receive":
+                    values["on_time"] = max(spent, 0.0) <= send.company_id.csp_material_sla_hours
+                send.write(values)
+
+    def _csp_mark_sent(self, when=None):
+        when = when or fields.Datetime.now()
+        todo = self.sudo().filtered(lambda s: not s.sent_at)
+        todo.write({"sent_at": when})
+        todo._csp_measure("hours_to_send", when)
+
+    def _csp_mark_received(self, channel, when=None):
+        when = when or fields.Datetime.now()
+        todo = self.sudo().filtered(lambda s: not s.received_at)
+        todo.write({"received_at": when, "channel": channel})
+        todo.filtered(lambda s: not s.sent_at)._csp_mark_sent(when)
+        todo._csp_measure("hours_to_receive", when)
+
+    def action_hand_over(self):
+        """The rep gave it to the customer at a visit."""
+        for send in self:
+            send.check_access("read")
+            if self.env.user.has_group(FIELD_REP) and \
+                    send.partner_id.commercial_partner_id.user_id != self.env.user:
+                raise AccessError(self.env._("You can only hand over to your own customers."))
+            if send.received_at:
+                raise UserError(self.env._("%(customer)s already has it.",
+                                           customer=send.partner_id.name))
+        self.sudo().write({"handed_by_id": self.env.uid})
+        self._csp_mark_received("hand")
+        return True

@@ -1,0 +1,207 @@
+import base64
+from datetime import datetime
+
+from odoo.addons.mail.tests.common import MockEmail
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
+
+from .test_delivery import DeliveryCase
+
+
+class MaterialCase(DeliveryCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.csp_material_sla_hours = 5.0
+        cls.leaflet = cls.env["ir.attachment"].create({
+            "name": "pumps-2026.pdf", "raw": b"%PDF-1.4 leaflet", "mimetype": "application/pdf"})
+
+    def _material(self, user=None, **values):
+        user = user or self.head_office
+        with Form(self.env["csp.sales.material"].with_user(user)) as form:
+            form.name = values.pop("name", "Spring leaflet")
+            form.valid_from = values.pop("valid_from", "2026-03-01")
+            for name, value in values.items():
+                setattr(form, name, value)
+        material = form.record
+        if "attachment_ids" not in values:
+            material.sudo().attachment_ids = self.leaflet
+        return material
+
+    def _material_mails(self, material):
+        return self.env["mail.mail"].sudo().search([
+            ("csp_material_send_id.material_id", "=", material.id)])
+
+
+@tagged("post_install", "-at_install")
+class TestSalesMaterials(MaterialCase, MockEmail):
+
+    def test_approval_sends_once_to_each_customer_of_the_audience(self):
+        material = self._material(audience="rep", rep_id=self.rep)
+        with self.at("2026-03-02 14:00:00"):
+            material.with_user(self.manager).action_approve()
+        sends = material.send_ids
+        self.assertEqual(sends.partner_id, self.rep_customer)
+        self.assertEqual(len(self._material_mails(material)), 1)
+        self.assertIn(sends._csp_url(), self._material_mails(material).body_html)
+        # Approving again, or sending again, sends nothing more.
+        with self.assertRaises(UserError):
+            material.with_user(self.manager).action_approve()
+        material.sudo()._csp_send_to(self.rep_customer)
+        self.assertEqual(len(material.send_ids), 1)
+
+    def test_five_hours_measured_over_a_night(self):
+        material = self._material(audience="rep", rep_id=self.rep)
+        with self.at("2026-03-02 14:00:00"):  # Monday
+            material.with_user(self.manager).action_approve()
+        send = material.send_ids
+        with self.at("2026-03-02 15:00:00"), self.mock_mail_gateway():
+            self._material_mails(material).send()
+        self.assertEqual(send.sent_at, datetime(2026, 3, 2, 15, 0))
+        self.assertAlmostEqual(send.hours_to_send, 1.0)
+        with self.at("2026-03-03 10:30:00"):  # Tuesday: 2 h on Monday + 2.5 h
+            send._csp_mark_received("email")
+        self.assertAlmostEqual(send.hours_to_receive, 4.5)
+        self.assertTrue(send.on_time)
+        self.assertEqual(material.on_time_rate, 100.0)
+
+    def test_rep_hands_over_but_cannot_approve(self):
+        material = self._material(audience="rep", rep_id=self.rep)
+        with self.assertRaises(AccessError):
+            material.with_user(self.rep).action_approve()
+        material.with_user(self.manager).action_approve()
+        send = material.send_ids.with_user(self.rep)
+        send.action_hand_over()
+        self.assertEqual(send.channel, "hand")
+        self.assertEqual(send.handed_by_id, self.rep)
+        self.assertTrue(send.received_at)
+        self.assertFalse(material.send_ids.with_user(self.rep2).search(
+            [("id", "=", send.id)]))
+
+    def test_bad_input_sends_nothing(self):
+        empty = self._material(attachment_ids=self.env["ir.attachment"])
+        empty.sudo().attachment_ids = False
+        with self.assertRaises(UserError):
+            empty.with_user(self.manager).action_approve()
+        no_category = self._material(audience="category")
+        with self.assertRaises(UserError):
+            no_category.with_user(self.manager).action_approve()
+        with self.assertRaises(ValidationError):
+            self._material(valid_from="2026-03-10", valid_to="2026-03-01")
+        expired = self._material(valid_from="2020-01-01", valid_to="2020-12-31")
+        with self.assertRaises(UserError):
+            expired.with_user(self.manager).action_approve()
+        draft = self._material()
+        with self.assertRaises(UserError):
+            draft.sudo()._csp_send_to(self.customer)
+        self.assertFalse(self.env["csp.sales.material.send"].search(
+            [("material_id", "in", (empty | no_category | expired | draft).ids)]))
+
+    def test_new_customers_get_the_current_materials(self):
+        material = self._material(audience="new")
+        material.with_user(self.manager).action_approve()
+        self.assertFalse(material.send_ids)
+        newcomer = self.env["res.partner"].create({
+            "name": "Newcomer Ltd", "is_company": True, "customer_rank": 1,
+            "email": "new@test.example.com"})
+        self._stock(self.spare_part, 5)
+        order = self._quotation(self.head_office, newcomer, self.spare_part, 1)
+        order.with_user(self.head_office).action_confirm()
+        self.assertEqual(material.send_ids.partner_id, newcomer)
+
+    def test_a_thousand_customers_in_constant_queries_per_batch(self):
+        def approve(count):
+            partners = self.env["res.partner"].create([{
+                "name": f"Audience {count}-{i}", "customer_rank": 1, "is_company": True,
+                "email": f"a{count}-{i}@test.example.com"} for i in range(count)])
+            category = self.env["res.partner.category"].create({"name": f"Audience {count}"})
+            partners.category_id = category
+            material = self._material(audience="category", category_id=category)
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            material.with_user(self.manager).action_approve()
+            self.env.flush_all()
+            spent = self.env.cr.sql_log_count - before
+            self.assertEqual(len(material.send_ids), count)
+            self.assertEqual(len(self._material_mails(material)), count)
+            return spent
+
+        approve(10)
+        few = approve(10)
+        many = approve(1000)
+        # Nothing per customer: the ORM inserts 100 rows a statement into the
+        # sends, the mails, their messages and their recipients.
+        self.assertLessEqual(many - few, 4 * (1000 // 100))
+
+
+@tagged("post_install", "-at_install")
+class TestMaterialsPortal(HttpCase, MaterialCase):
+
+    def test_link_records_receipt_and_expired_material_disappears(self):
+        portal = new_test_user(self.env, login="csp_portal_material", groups="base.group_portal",
+                               partner_id=self.rep_contact.id, password="csp_portal_material")
+        current = self._material(audience="rep", rep_id=self.rep, name="Current leaflet",
+                                 valid_from="2020-01-01")
+        current.with_user(self.manager).action_approve()
+        send = current.send_ids
+        token = send.sudo().access_token
+        with mute_logger("odoo.http", "werkzeug"):
+            self.assertEqual(self.url_open(f"/csp/material/{send.id}/wrong").status_code, 404)
+        page = self.url_open(f"/csp/material/{send.id}/{token}")
+        self.assertIn("pumps-2026.pdf", page.text)
+        self.assertTrue(send.received_at)
+        self.assertEqual(send.channel, "email")
+        self.assertTrue(portal)
+        self.authenticate("csp_portal_material", "csp_portal_material")
+        self.assertIn("Current leaflet", self.url_open("/my/materials").text)
+        current.sudo().valid_to = "2021-01-01"
+        self.assertNotIn("Current leaflet", self.url_open("/my/materials").text)
+        with mute_logger("odoo.http", "werkzeug"):
+            self.assertEqual(self.url_open(f"/csp/material/{send.id}/{token}").status_code, 404)
+
+
+@tagged("post_install", "-at_install")
+class TestPickUp(DeliveryCase):
+    """Pick-up and pay at the warehouse (source document 003, 5.2.3.6-5.2.4.2)."""
+
+    def test_collect_and_pay_at_the_warehouse(self):
+        self.env["account.journal"].search(
+            [("type", "=", "cash"), ("company_id", "=", self.company.id)], limit=1) or \
+            self.env["account.journal"].create({"name": "Cash", "type": "cash", "code": "CSH1",
+                                                "company_id": self.company.id})
+        self._stock(self.spare_part, 10)
+        with self.at("2026-03-02 09:00:00"):
+            order = self._quotation(self.head_office, self.customer, self.spare_part, 2,
+                                    csp_pickup=True, csp_pickup_date=datetime(2026, 3, 4).date())
+            order.with_user(self.head_office).action_confirm()
+        ready = self.env["mail.message"].search([
+            ("model", "=", "sale.order"), ("res_id", "=", order.id),
+            ("subject", "ilike", "ready for collection")])
+        self.assertEqual(len(ready), 1)
+        picking = order.picking_ids
+        activity = picking.activity_ids
+        self.assertEqual(activity.date_deadline.isoformat(), "2026-03-04")
+        self.assertIn(self.customer.name, activity.summary)
+        # The cron does not tell him twice.
+        self.env["sale.order"]._cron_csp_pickup_ready()
+        self.assertEqual(len(self.env["mail.message"].search([
+            ("model", "=", "sale.order"), ("res_id", "=", order.id),
+            ("subject", "ilike", "ready for collection")])), 1)
+        with self.at("2026-03-04 11:00:00"):
+            order.with_user(self.accountant).action_csp_register_cash_payment()
+            picking = picking.with_user(self.head_office)
+            picking.csp_shipment_proof = base64.b64encode(b"signed shipping note")
+            picking.move_ids.quantity = 2
+            picking.button_validate()
+        invoice = order.invoice_ids
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(invoice.matched_payment_ids.journal_id.type, "cash")
+        self.assertEqual(picking.csp_confirmation_channel, "pickup")
+        self.assertEqual(order.csp_delivered_at, datetime(2026, 3, 4, 11, 0))
+        self.assertIn(order.csp_stage_id.code, ("delivered", "paid", "closed"))
+        self.assertFalse(self._dispatch_mails(picking), "no dispatch notice for a collection")
+        with self.assertRaises(UserError):
+            order.with_user(self.accountant).action_csp_register_cash_payment()
