@@ -27,7 +27,7 @@ class CspSalesMaterial(models.Model):
                                  default=lambda self: self.env.company)
     attachment_ids = fields.Many2many("ir.attachment", string="Files")
     pricelist_id = fields.Many2one(
-        "product.pricelist", string="Pricelist",
+        "product.pricelist",
         help="For a price list: Generate PDF makes its file from this Odoo pricelist.")
     valid_from = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
     valid_to = fields.Date(tracking=True)
