@@ -76,10 +76,16 @@ class CspDunningLevel(models.Model):
                     "The e-mail of %(level)s must show the table of invoices "
                     "(object._csp_invoice_table()).", level=level.name))
 
-    def _csp_fee(self, residual):
-        """The fee this level charges on an invoice with `residual` open."""
+    def _csp_fee(self, residual, currency=None, date=None):
+        """The fee this level charges on an invoice with `residual` open (in
+        the invoice's `currency`: a fixed fee is set in the company's)."""
         self.ensure_one()
         if self.fee_type == "fixed":
+            company_currency = self.company_id.currency_id
+            if currency and currency != company_currency:
+                return company_currency._convert(
+                    self.fee_amount, currency, self.company_id,
+                    date or fields.Date.context_today(self))
             return self.fee_amount
         if self.fee_type == "percent":
             return round(residual * self.fee_amount / 100.0, 2)

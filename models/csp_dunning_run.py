@@ -122,9 +122,22 @@ class CspDunningRun(models.Model):
         level_days = [(level.days, level) for level in levels]
         letters = defaultdict(list)
         skips = []
+        candidates = self._csp_candidates(levels)
+        currencies = {cid: self.env["res.currency"].browse(cid)
+                      for cid in {row[2] for row in candidates}}
+        fixed_fees = {}
+
+        def fee(level, residual, currency_id):
+            # A fixed fee is converted once per level and currency.
+            if level.fee_type != "fixed":
+                return level._csp_fee(residual)
+            key = (level.id, currency_id)
+            if key not in fixed_fees:
+                fixed_fees[key] = level._csp_fee(residual, currencies[currency_id], self.date)
+            return fixed_fees[key]
+
         for (move_id, partner_id, currency_id, residual, due, current_level, disputed,
-             dispute_reason, move_pause, partner_pause, category_pause) in \
-                self._csp_candidates(levels):
+             dispute_reason, move_pause, partner_pause, category_pause) in candidates:
             late = (self.date - due).days
             reached = None
             for days, level in level_days:
@@ -152,7 +165,7 @@ class CspDunningRun(models.Model):
                 "move_id": move_id, "currency_id": currency_id, "amount_residual": residual,
                 "days_late": late, "level_id": reached.id if new_level else current_level,
                 "new_level": new_level,
-                "fee_amount": reached._csp_fee(residual) if new_level else 0.0,
+                "fee_amount": fee(reached, residual, currency_id) if new_level else 0.0,
             })
         # A letter only when at least one invoice reaches a new level; it
         # shows all the customer's overdue invoices.

@@ -326,3 +326,20 @@ class TestStatementPortal(HttpCase, DunningCase):
         self.assertEqual(response.status_code, 200)
         self.assertIn(mine.name.encode(), response.content)
         self.assertNotIn(other.name.encode(), response.content)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningFeeCurrency(DunningCase):
+
+    def test_fixed_fee_is_converted_to_the_invoice_currency(self):
+        eur = self.env.ref("base.EUR")
+        usd = self.env.ref("base.USD")
+        (eur | usd).active = True
+        other = eur if self.company.currency_id != eur else usd
+        self.env["res.currency.rate"].create({
+            "currency_id": other.id, "name": "2026-01-01", "rate": 2.0,
+            "company_id": self.company.id})
+        self.friendly.write({"fee_type": "fixed", "fee_amount": 10.0})
+        self._invoice(self.customer, 100.0, "2026-03-01", currency=other)
+        run = self._run("2026-03-10")
+        self.assertAlmostEqual(run.letter_ids.line_ids.fee_amount, 20.0)
