@@ -216,17 +216,15 @@ class CspComplaint(models.Model):
         )
 
     def _csp_record_resolution(self):
-        for complaint in self:
-            calendar = complaint.company_id.resource_calendar_id
-            days = 0.0
-            if calendar and complaint.received_at and complaint.closed_at:
-                hours = calendar._csp_work_hours([(complaint.received_at, complaint.closed_at)])[0]
-                days = max(hours, 0.0) / (calendar.hours_per_day or 8.0)
+        """Working days from received to closed, against the deadline."""
+        complaints = self.filtered(lambda c: c.received_at and c.closed_at)
+        spent = self.env["resource.calendar"]._csp_work_hours_of(
+            [(c, c.received_at, c.closed_at) for c in complaints])
+        for complaint in complaints:
             complaint.sudo().write({
-                "resolution_days": days,
+                "resolution_days": spent[complaint][1],
                 "resolved_on_time": bool(
-                    complaint.date_deadline and complaint.closed_at
-                    and complaint.closed_at <= complaint.date_deadline),
+                    complaint.date_deadline and complaint.closed_at <= complaint.date_deadline),
             })
 
     @api.model

@@ -1,5 +1,3 @@
-from collections import defaultdict
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import consteq
@@ -60,18 +58,15 @@ class CspSalesMaterialSend(models.Model):
         return send
 
     def _csp_measure(self, field_name, when):
-        """Working hours from approval to `when`, per calendar in one go."""
-        by_calendar = defaultdict(list)
+        """Working hours from the approval to `when`."""
+        spent = self.env["resource.calendar"]._csp_work_hours_of(
+            [(send, send.approved_at or when, when) for send in self])
         for send in self:
-            by_calendar[send.company_id.resource_calendar_id].append(send)
-        for calendar, sends in by_calendar.items():
-            periods = [(s.approved_at or when, when) for s in sends]
-            hours = calendar._csp_work_hours(periods) if calendar else [0.0] * len(sends)
-            for send, spent in zip(sends, hours, strict=True):
-                values = {field_name: max(spent, 0.0)}
-                if field_name == "hours_to_receive":
-                    values["on_time"] = max(spent, 0.0) <= send.company_id.csp_material_sla_hours
-                send.write(values)
+            hours = spent[send][0]
+            values = {field_name: hours}
+            if field_name == "hours_to_receive":
+                values["on_time"] = hours <= send.company_id.csp_material_sla_hours
+            send.write(values)
 
     def _csp_mark_sent(self, when=None):
         when = when or fields.Datetime.now()

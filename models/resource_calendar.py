@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from pytz import utc
@@ -44,6 +45,24 @@ class ResourceCalendar(models.Model):
                 (min(end, stop) - max(start, begin)).total_seconds()
                 for begin, stop in spans if begin < end and stop > start)
             result.append(sign * seconds / 3600.0)
+        return result
+
+    @api.model
+    def _csp_work_hours_of(self, periods):
+        """{record: working hours} for [(record, start, end)], each counted on
+        its company's working calendar (in days too: {record: (hours, days)}),
+        with one calendar computation per calendar.  No calendar: 0."""
+        by_calendar = defaultdict(list)
+        for record, start, end in periods:
+            by_calendar[record.company_id.resource_calendar_id].append((record, start, end))
+        result = {}
+        for calendar, group in by_calendar.items():
+            spans = [(start, end) for _record, start, end in group]
+            hours = calendar._csp_work_hours(spans) if calendar else [0.0] * len(group)
+            per_day = calendar.hours_per_day or 8.0
+            for (record, _start, _end), worked in zip(group, hours, strict=True):
+                worked = max(worked, 0.0)
+                result[record] = (worked, worked / per_day)
         return result
 
     def _csp_plan_hours(self, hours, start):

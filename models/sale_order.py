@@ -636,39 +636,31 @@ class SaleOrder(models.Model):
         order._csp_check_and_submit()
 
     def _csp_record_answer(self, when):
-        """The customer got the company's answer: the feasibility SLA stops.
-        The working hours it took are counted per calendar, in one go."""
+        """The customer got the company's answer: the feasibility SLA stops,
+        after the working hours it took."""
         orders = self.filtered(lambda o: not o.csp_answered_at)
-        by_calendar = defaultdict(list)
+        spent = self.env["resource.calendar"]._csp_work_hours_of(
+            [(o, o.csp_received_at or when, when) for o in orders])
         for order in orders:
-            by_calendar[order.company_id.resource_calendar_id].append(order)
-        for calendar, group in by_calendar.items():
-            periods = [(o.csp_received_at or when, when) for o in group]
-            hours = calendar._csp_work_hours(periods) if calendar else [0.0] * len(group)
-            for order, worked in zip(group, hours, strict=True):
-                spent = max(worked, 0.0)
-                order.sudo().write({
-                    "csp_answered_at": when,
-                    "csp_answer_hours": spent,
-                    "csp_answer_on_time": spent <= order.company_id.csp_feasibility_sla_hours,
-                })
+            hours = spent[order][0]
+            order.sudo().write({
+                "csp_answered_at": when,
+                "csp_answer_hours": hours,
+                "csp_answer_on_time": hours <= order.company_id.csp_feasibility_sla_hours,
+            })
 
     def _csp_record_fulfilment(self):
         """Working days from the order accepted to its delivery confirmed,
-        against the company's fulfilment target (per calendar, in one go)."""
-        by_calendar = defaultdict(list)
-        for order in self.filtered(lambda o: o.csp_accepted_at and o.csp_delivered_at):
-            by_calendar[order.company_id.resource_calendar_id].append(order)
-        for calendar, group in by_calendar.items():
-            periods = [(o.csp_accepted_at, o.csp_delivered_at) for o in group]
-            hours = calendar._csp_work_hours(periods) if calendar else [0.0] * len(group)
-            per_day = calendar.hours_per_day or 8.0
-            for order, worked in zip(group, hours, strict=True):
-                days = max(worked, 0.0) / per_day
-                order.sudo().write({
-                    "csp_fulfilment_days": days,
-                    "csp_fulfilment_on_time": days <= order.company_id.csp_fulfilment_sla_days,
-                })
+        against the company's fulfilment target."""
+        orders = self.filtered(lambda o: o.csp_accepted_at and o.csp_delivered_at)
+        spent = self.env["resource.calendar"]._csp_work_hours_of(
+            [(o, o.csp_accepted_at, o.csp_delivered_at) for o in orders])
+        for order in orders:
+            days = spent[order][1]
+            order.sudo().write({
+                "csp_fulfilment_days": days,
+                "csp_fulfilment_on_time": days <= order.company_id.csp_fulfilment_sla_days,
+            })
 
     def write(self, vals):
         result = super().write(vals)

@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { drawSignature } from "./tour_helpers";
 
 // The customer opens the link of his dispatch notice on his phone, draws his
 // signature and confirms the receipt.
@@ -21,18 +22,7 @@ registry.category("web_tour.tours").add("csp_customer_confirms_delivery", {
             content: "and draws his signature",
             trigger: ".o_csp_confirm_form .o_web_sign_draw_button.active",
             run() {
-                const canvas = document.querySelector(".o_csp_confirm_form canvas.o_web_sign_signature");
-                const rect = canvas.getBoundingClientRect();
-                const point = (type, x, y) => canvas.dispatchEvent(new PointerEvent(type, {
-                    bubbles: true, cancelable: true, pointerId: 1, pointerType: "touch",
-                    isPrimary: true, buttons: type === "pointerup" ? 0 : 1,
-                    clientX: rect.left + x, clientY: rect.top + y,
-                }));
-                point("pointerdown", 10, 20);
-                for (let step = 1; step <= 20; step++) {
-                    point("pointermove", 10 + step * 8, 20 + (step % 5) * 6);
-                }
-                point("pointerup", 170, 40);
+                drawSignature(".o_csp_confirm_form canvas.o_web_sign_signature");
             },
         },
         {

@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { drawSignature } from "./tour_helpers";
 
 // rep1 on his phone: the quotations of his customers show as cards; he opens
 // one and sees its customer and lines.
@@ -165,18 +166,7 @@ registry.category("web_tour.tours").add("csp_rep1_phone_confirm_delivery", {
             content: "his signature",
             trigger: ".modal .o_web_sign_draw_button.active",
             run() {
-                const canvas = document.querySelector(".modal canvas.o_web_sign_signature");
-                const rect = canvas.getBoundingClientRect();
-                const point = (type, x, y) => canvas.dispatchEvent(new PointerEvent(type, {
-                    bubbles: true, cancelable: true, pointerId: 1, pointerType: "touch",
-                    isPrimary: true, buttons: type === "pointerup" ? 0 : 1,
-                    clientX: rect.left + x, clientY: rect.top + y,
-                }));
-                point("pointerdown", 10, 20);
-                for (let step = 1; step <= 20; step++) {
-                    point("pointermove", 10 + step * 8, 20 + (step % 5) * 6);
-                }
-                point("pointerup", 170, 40);
+                drawSignature(".modal canvas.o_web_sign_signature");
             },
         },
         {
