@@ -60,8 +60,8 @@ class ResourceCalendar(models.Model):
             spans = [(start, end) for _record, start, end in group]
             hours = calendar._csp_work_hours(spans) if calendar else [0.0] * len(group)
             per_day = calendar.hours_per_day or 8.0
-            for (record, _start, _end), worked in zip(group, hours, strict=True):
-                worked = max(worked, 0.0)
+            for (record, _start, _end), counted in zip(group, hours, strict=True):
+                worked = max(counted, 0.0)
                 result[record] = (worked, worked / per_day)
         return result
 
