@@ -5,6 +5,8 @@ from datetime import datetime, time, timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .stock_picking import DELIVERY_STATES
+
 _logger = logging.getLogger(__name__)
 
 CHANNELS = [
@@ -27,15 +29,6 @@ CHECKED_ORDER_FIELDS = frozenset({
     "order_line", "commitment_date", "pricelist_id", "partner_id", "currency_id",
     "warehouse_id", "company_id",
 })
-
-DISTRIBUTION_STATES = [
-    ("waiting", "Waiting"),
-    ("ready", "Ready"),
-    ("shipped", "Shipped"),
-    ("delivered", "Delivered"),
-    ("confirmed", "Confirmed"),
-    ("disputed", "Disputed"),
-]
 
 SLA_KINDS = [
     ("feasibility", "Feasibility answer"),
@@ -94,7 +87,7 @@ class SaleOrder(models.Model):
 
     # Production and distribution (subprocesses c and d)
     csp_distribution_state = fields.Selection(
-        DISTRIBUTION_STATES, string="Distribution", compute="_compute_csp_distribution_state",
+        DELIVERY_STATES, string="Distribution", compute="_compute_csp_distribution_state",
         store=True, help="The least advanced of the order's deliveries; Disputed when the "
                          "customer reported a problem with one.")
     # Pick-up and pay at the warehouse (source document 003, 5.2.3.6-5.2.4.2)
@@ -181,7 +174,7 @@ class SaleOrder(models.Model):
 
     @api.depends("picking_ids.csp_delivery_state")
     def _compute_csp_distribution_state(self):
-        order_of = [code for code, _label in DISTRIBUTION_STATES]
+        order_of = [code for code, _label in DELIVERY_STATES]
         for order in self:
             states = [p.csp_delivery_state for p in order.picking_ids
                       if p.csp_delivery_state]
@@ -540,13 +533,15 @@ class SaleOrder(models.Model):
         warehouse gets an activity for the day he comes."""
         template = self.env.ref("customer_service_process.mail_template_pickup_ready",
                                 raise_if_not_found=False)
-        ready = self.sudo().filtered(
-            lambda o: o.csp_pickup and not o.csp_pickup_notified and o.state == "sale"
-            and o.picking_ids.filtered(
-                lambda p: p.csp_is_customer_delivery and p.state == "assigned"))
-        for order in ready:
-            picking = order.picking_ids.filtered(
+        candidates = self.sudo().filtered(
+            lambda o: o.csp_pickup and not o.csp_pickup_notified and o.state == "sale")
+        ready_pickings = {
+            order: order.picking_ids.filtered(
                 lambda p: p.csp_is_customer_delivery and p.state == "assigned")[:1]
+            for order in candidates}
+        ready = candidates.filtered(lambda o: ready_pickings[o])
+        for order in ready:
+            picking = ready_pickings[order]
             order.csp_pickup_notified = True
             if template:
                 order.message_post_with_source(

@@ -11,7 +11,7 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount
 
 CHANNELS = [("all", "All"), ("head_office", "Head office"), ("field", "Field reps")]
 
@@ -441,7 +441,7 @@ class CspKpiReport(models.TransientModel):
         return f"{value} %" if value is not None else "-"
 
     def _fmt_money(self, amount, currency):
-        return f"{amount:,.2f} {currency.symbol}"
+        return format_amount(self.env, amount, currency)
 
     def _csp_svg_bars(self, points, width=480, height=140):
         """A small bar chart as SVG, for the PDF (a manager looks rather than reads)."""
