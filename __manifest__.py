@@ -3,7 +3,7 @@
     "summary": "Quotation to payment for a make-to-order manufacturer: feasibility, "
     "production, confirmed delivery, survey, complaints and dunning, measured "
     "against the company's targets.",
-    "version": "19.0.1.6.1",
+    "version": "19.0.1.7.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "customer_service_process developers",
@@ -18,6 +18,9 @@
         "stock",
         "stock_delivery",
         "account",
+        # Their valuation fields (average cost, stock value) carry our cost group.
+        "stock_account",
+        "mrp_account",
         "survey",
         "portal",
         "utm",

@@ -3,6 +3,8 @@ notice: his own token, no login, and one answer (confirmed or disputed)."""
 
 import base64
 
+import werkzeug.exceptions
+
 from odoo import http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
@@ -16,14 +18,36 @@ class DeliveryConfirmationController(http.Controller):
             raise request.not_found()
         return picking
 
-    def _page(self, picking, token, **values):
+    def _page(self, picking, token, status=200, **values):
         lang = picking.partner_id.lang or request.env.lang
         picking = picking.with_context(lang=lang)
         return request.render("customer_service_process.delivery_confirmation_page", dict(
             values, picking=picking, token=token,
             moves=picking.move_ids.filtered(lambda m: m.state == "done" and m.quantity),
             problems=request.env["csp.delivery.dispute.line"]._fields["problem"]
-            ._description_selection(picking.env)))
+            ._description_selection(picking.env)), status=status)
+
+    def _refused(self, picking, token, error):
+        """The page again with what was wrong, answered 400: nothing was saved."""
+        picking.invalidate_recordset()
+        return self._page(picking, token, status=400, error=str(error))
+
+    def _json_refusal(self, message, status):
+        """A JSON-RPC answer the portal signature form shows (its `error`),
+        with an HTTP error status; aborting also rolls the request back."""
+        dispatcher = request.dispatcher
+        response = request.make_json_response({
+            "jsonrpc": "2.0", "id": getattr(dispatcher, "request_id", None),
+            "result": {"error": message},
+        }, status=status)
+        werkzeug.exceptions.abort(response)
+
+    @staticmethod
+    def _upload(photo):
+        """The uploaded photo as base64, or False when none was chosen."""
+        if photo and getattr(photo, "filename", None):
+            return base64.b64encode(photo.read())
+        return False
 
     @http.route("/csp/delivery/<int:picking_id>/<string:token>", type="http", auth="public",
                 methods=["GET"], website=False)
@@ -36,13 +60,13 @@ class DeliveryConfirmationController(http.Controller):
         """Called by Odoo's portal signature form."""
         picking = request.env["stock.picking"]._csp_from_token(picking_id, token)
         if not picking:
-            return {"error": request.env._("This link is no longer valid.")}
+            self._json_refusal(request.env._("This link is no longer valid."), 404)
         try:
             with request.env.cr.savepoint():
                 picking._csp_confirm(name, "portal", signature=signature,
                                      remarks=kwargs.get("remarks"))
         except (UserError, ValidationError) as error:
-            return {"error": str(error)}
+            self._json_refusal(str(error), 400)
         return {
             "force_refresh": True,
             "redirect_url": f"/csp/delivery/{picking.id}/done",
@@ -54,14 +78,10 @@ class DeliveryConfirmationController(http.Controller):
         """Remarks and a photo, sent before the signed confirmation."""
         picking = self._picking_or_404(picking_id, token)
         try:
-            photo_data = False
-            if photo and getattr(photo, "filename", None):
-                photo_data = base64.b64encode(photo.read())
             with request.env.cr.savepoint():
-                picking._csp_add_receipt_note(remarks=remarks, photo=photo_data)
+                picking._csp_add_receipt_note(remarks=remarks, photo=self._upload(photo))
         except (UserError, ValidationError) as error:
-            picking.invalidate_recordset()
-            return self._page(picking, token, error=str(error))
+            return self._refused(picking, token, error)
         picking.invalidate_recordset()
         return self._page(picking, token, note_saved=True)
 
@@ -84,16 +104,12 @@ class DeliveryConfirmationController(http.Controller):
                 except ValueError:
                     raise UserError(request.env._("Give the quantity as a number.")) from None
                 lines.append((move, problem, quantity, post.get(f"note_{move.id}")))
-            photo = post.get("photo")
-            photo_data = False
-            if photo and getattr(photo, "filename", None):
-                photo_data = base64.b64encode(photo.read())
             with request.env.cr.savepoint():
                 picking._csp_report_dispute(post.get("name"), lines,
-                                            remarks=post.get("remarks"), photo=photo_data)
+                                            remarks=post.get("remarks"),
+                                            photo=self._upload(post.get("photo")))
         except (UserError, ValidationError) as error:
-            picking.invalidate_recordset()
-            return self._page(picking, token, error=str(error))
+            return self._refused(picking, token, error)
         return request.redirect(f"/csp/delivery/{picking.id}/done")
 
     @http.route("/csp/delivery/<int:picking_id>/done", type="http", auth="public",

@@ -15,19 +15,22 @@ class FeasibilityDecisionController(http.Controller):
             raise request.not_found()
         return check
 
-    def _render(self, check, **values):
+    def _render(self, check, token, **values):
         approver = check.approver_id
         # The page speaks the approver's language and shows what he may see.
         env = check.with_user(approver).with_context(lang=approver.lang).env
         return request.render("customer_service_process.feasibility_decision_page", dict(
-            values, check=check.with_env(env), token=check.sudo().access_token,
-            results=check.sudo().result_ids))
+            # The form posts back to the link it came from: the check keeps
+            # only the token's digest.
+            values, check=check.with_env(env), token=token,
+            results=check.sudo().result_ids,
+            show_costs=approver.has_group("customer_service_process.group_cost_viewer")))
 
     @http.route("/csp/feasibility/<int:check_id>/<string:token>", type="http",
                 auth="public", methods=["GET"], website=False)
     def feasibility_page(self, check_id, token, **kwargs):
         check = self._check_or_404(check_id, token)
-        return self._render(check)
+        return self._render(check, token)
 
     @http.route("/csp/feasibility/<int:check_id>/<string:token>/decide", type="http",
                 auth="public", methods=["POST"], website=False)
@@ -51,6 +54,6 @@ class FeasibilityDecisionController(http.Controller):
                     raise UserError(as_approver.env._("Choose to approve or to refuse."))
         except (UserError, AccessError, ValueError) as error:
             check.invalidate_recordset()
-            return self._render(check, error=str(error))
+            return self._render(check, token, error=str(error))
         return request.render("customer_service_process.feasibility_decision_done", {
             "check": check.sudo(), "order": check.sudo().order_id})

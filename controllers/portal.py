@@ -72,21 +72,47 @@ class ComplaintPortal(CustomerPortal):
         if not send or not send.material_id.is_current:
             raise request.not_found()
         send._csp_mark_received("email")
-        return request.render("customer_service_process.portal_material_page", {
-            "material": send.material_id, "send": send, "token": token})
+        return self._csp_material_page(send, f"/csp/material/{send.id}/{token}")
 
     @http.route("/csp/material/<int:send_id>/<string:token>/<int:attachment_id>",
                 type="http", auth="public")
     def portal_material_file(self, send_id, token, attachment_id, **kwargs):
         send = request.env["csp.sales.material.send"]._csp_from_token(send_id, token)
+        return self._csp_material_file(send, attachment_id)
+
+    @http.route("/my/materials/<int:send_id>", type="http", auth="user", website=True)
+    def portal_my_material(self, send_id, **kwargs):
+        """The same page for the logged-in customer: his own sends, no token
+        (the send keeps only the digest of the e-mail's)."""
+        send = self._csp_my_send(send_id)
+        send._csp_mark_received("portal")
+        return self._csp_material_page(send, f"/my/materials/{send.id}")
+
+    @http.route("/my/materials/<int:send_id>/<int:attachment_id>", type="http", auth="user")
+    def portal_my_material_file(self, send_id, attachment_id, **kwargs):
+        return self._csp_material_file(self._csp_my_send(send_id), attachment_id)
+
+    def _csp_my_send(self, send_id):
+        partner = request.env.user.partner_id.commercial_partner_id
+        send = request.env["csp.sales.material.send"].sudo().browse(send_id).exists()
+        if not send or send.partner_id.commercial_partner_id != partner \
+                or not send.material_id.is_current:
+            raise request.not_found()
+        return send
+
+    def _csp_material_page(self, send, files_url):
+        return request.render("customer_service_process.portal_material_page", {
+            "material": send.material_id, "send": send, "files_url": files_url})
+
+    def _csp_material_file(self, send, attachment_id):
+        """One file of a current material, streamed by Odoo (its name may
+        hold any character: the Content-Disposition is built for it)."""
         material = send.material_id
         if not send or not material.is_current or attachment_id not in material.attachment_ids.ids:
             raise request.not_found()
         attachment = material.attachment_ids.browse(attachment_id).sudo()
-        return request.make_response(attachment.raw, headers=[
-            ("Content-Type", attachment.mimetype or "application/octet-stream"),
-            ("Content-Disposition", f'attachment; filename="{attachment.name}"'),
-        ])
+        return request.env["ir.binary"]._get_stream_from(attachment).get_response(
+            as_attachment=True)
 
     @http.route("/my/materials", type="http", auth="user", website=True)
     def portal_my_materials(self, **kwargs):

@@ -1,3 +1,5 @@
+# First: the mixin the other models inherit.
+from . import csp_process_owned  # noqa: I001
 from . import (
     account_move,
     csp_complaint,
@@ -26,6 +28,7 @@ from . import (
     mrp_production,
     product_category,
     product_product,
+    product_supplierinfo,
     product_template,
     res_company,
     res_config_settings,
@@ -35,6 +38,7 @@ from . import (
     sale_order,
     sale_order_line,
     sale_report,
+    stock_lot,
     stock_move,
     stock_picking,
     survey_question,

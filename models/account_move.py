@@ -2,7 +2,15 @@ from odoo import api, fields, models
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _name = "account.move"
+    _inherit = ["account.move", "csp.process.owned"]
+    # Dunning and disputes set these; a pause (csp_no_dunning_until) is the
+    # accountants' own decision.
+    _csp_process_fields = frozenset({
+        "csp_disputed", "csp_dispute_reason", "csp_dunning_level_id", "csp_dunning_date",
+        "csp_dunning_letter_id",
+    })
+    _csp_field_write_groups = {"csp_no_dunning_until": "account.group_account_invoice"}
 
     csp_complaint_id = fields.Many2one(
         "csp.complaint", string="Complaint", index="btree_not_null", copy=False,

@@ -25,7 +25,11 @@ RESOLUTIONS = [
 class CspComplaint(models.Model):
     _name = "csp.complaint"
     _description = "Complaint"
-    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin", "csp.process.owned"]
+    # The resolution figures are measured when the complaint closes.
+    _csp_process_fields = frozenset({
+        "closed_at", "resolution_days", "resolved_on_time", "dispute_id", "salesperson_id",
+    })
     _order = "id desc"
     # Whoever may read a complaint (the customer on the portal) may write in it.
     _mail_post_access = "read"
@@ -183,10 +187,9 @@ class CspComplaint(models.Model):
         stage = self.env["csp.complaint.stage"].browse(vals.get("stage_id"))
         if stage and stage.user_id and "user_id" not in vals:
             vals["user_id"] = stage.user_id.id
-        if stage:
-            vals.setdefault("closed_at", fields.Datetime.now() if stage.is_closed else False)
         result = super().write(vals)
         if stage:
+            self.sudo().write({"closed_at": fields.Datetime.now() if stage.is_closed else False})
             if stage.is_closed:
                 self._csp_record_resolution()
                 self.activity_unlink(["customer_service_process.mail_activity_complaint"])

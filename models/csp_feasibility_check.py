@@ -7,14 +7,12 @@ approves it (possibly with a new date or prices) or refuses it.  The
 decision is the company's answer to the customer.
 """
 
-import secrets
 from collections import defaultdict
 from datetime import datetime, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import (
-    consteq,
     float_compare,
     float_is_zero,
     float_round,
@@ -23,6 +21,7 @@ from odoo.tools import (
 )
 
 from .csp_cost_guard import COST_VIEWER
+from .csp_link import link_from_context, new_token, send_private_mail, token_matches
 
 PROCESS_MANAGER = "customer_service_process.group_process_manager"
 
@@ -83,7 +82,10 @@ class CspFeasibilityCheck(models.Model):
     requested_at = fields.Datetime(string="Requested", readonly=True)
     request_note = fields.Text(string="Note to the Approver")
     approver_id = fields.Many2one("res.users", readonly=True)
-    access_token = fields.Char(copy=False, readonly=True, groups="base.group_system")
+    access_token = fields.Char(
+        copy=False, readonly=True, groups="base.group_system",
+        help="The sha256 digest of the approver's one-time link token; the token "
+             "itself is only in the mail to the approver.")
     sla_deadline = fields.Datetime(related="order_id.csp_sla_deadline", string="Answer Due")
     sla_hours_left = fields.Float(related="order_id.csp_sla_hours_left",
                                   string="Working Hours Left")
@@ -202,16 +204,22 @@ class CspFeasibilityCheck(models.Model):
         by default; otherwise a process manager of the company."""
         self.ensure_one()
         head = self.company_id.csp_head_of_sales_id
-        if head and head.active and head.has_group(PROCESS_MANAGER):
-            return head
-        group = self.env.ref(PROCESS_MANAGER)
-        return group.all_user_ids.filtered(
-            lambda u: self.company_id in u.company_ids and not u.share)[:1]
+        candidates = self.env.ref(PROCESS_MANAGER).all_user_ids.filtered(
+            lambda u: self.company_id in u.company_ids and not u.share and u.active)
+        if head in candidates:
+            candidates = head | candidates
+        # Four eyes: the requester decides only when the company allows it,
+        # and then only when nobody else can.
+        others = candidates.filtered(lambda u: u != self.requested_by_id)
+        if others or not self.company_id.csp_feasibility_self_approval:
+            return others[:1]
+        return candidates[:1]
 
     def _csp_request_approval(self):
         self.ensure_one()
         approver = self._csp_find_approver()
-        self.write({"approver_id": approver.id, "access_token": secrets.token_urlsafe(32)})
+        token, digest = new_token()
+        self.sudo().write({"approver_id": approver.id, "access_token": digest})
         order = self.order_id
         verdicts = dict(self._fields["verdict"]._description_selection(self.env))
         if approver:
@@ -226,8 +234,10 @@ class CspFeasibilityCheck(models.Model):
             template = self.env.ref(
                 "customer_service_process.mail_template_feasibility_request",
                 raise_if_not_found=False)
-            if template:
-                template.send_mail(self.id, email_layout_xmlid="mail.mail_notification_light")
+            # To the approver alone and on no thread: whoever reads the order
+            # or the check (its requester first) never sees the link.
+            send_private_mail(template, self, approver.partner_id,
+                              link=f"{self.get_base_url()}/csp/feasibility/{self.id}/{token}")
         order.message_post(body=self.env._(
             "Feasibility check requested by %(user)s: %(verdict)s. Waiting for %(approver)s.",
             user=self.requested_by_id.name, verdict=verdicts[self.verdict],
@@ -249,6 +259,11 @@ class CspFeasibilityCheck(models.Model):
                 raise AccessError(self.env._(
                     "Only a process manager can approve or refuse an order."))
             check.check_access("read")
+            if (user == check.requested_by_id
+                    and not check.company_id.csp_feasibility_self_approval):
+                raise AccessError(self.env._(
+                    "You requested the check of %(order)s: another process manager decides "
+                    "it (four eyes).", order=check.order_id.name))
             head = check.company_id.csp_head_of_sales_id
             if check.needs_head_of_sales and head and user != head:
                 raise AccessError(self.env._(
@@ -399,19 +414,20 @@ class CspFeasibilityCheck(models.Model):
     def _csp_from_token(self, check_id, token):
         """The pending check the link points to, or nothing at all."""
         check = self.sudo().browse(int(check_id)).exists()
-        if (not check or check.state != "pending" or not check.access_token or not token
-                or not consteq(check.access_token, str(token))):
+        if not check or check.state != "pending" or not token_matches(check.access_token, token):
             return self.browse()
         return check
 
     def _csp_decision_url(self):
+        """The approver's link, in the mail being rendered (the record keeps
+        only the token's digest)."""
         self.ensure_one()
-        base = self.get_base_url()
-        return f"{base}/csp/feasibility/{self.id}/{self.sudo().access_token}"
+        return link_from_context(self)
 
 RESULT_FIGURES = {
-    "figures": False, "ordered_qty": 0.0, "free_qty": 0.0, "forecast_qty": 0.0,
-    "earliest_date": False, "unit_cost": 0.0, "margin_percent": 0.0, "min_margin_percent": 0.0,
+    "figures": False, "cost_figures": False, "ordered_qty": 0.0, "free_qty": 0.0,
+    "forecast_qty": 0.0, "earliest_date": False, "unit_cost": 0.0, "margin_percent": 0.0,
+    "min_margin_percent": 0.0,
 }
 
 
@@ -770,9 +786,8 @@ class FeasibilityEngine:
         costs = self.unit_costs(lines)
         results = []
         revenue_total = cost_total = 0.0
-        # The figures are written in words for whoever ran the check; a rep
-        # does not see costs (the numeric fields are guarded for the others).
-        see_costs = self.env.user.has_group(COST_VIEWER)
+        # The cost figures in words go to a field of the cost viewers, like
+        # the numbers: whoever ran the check, a rep never reads them.
         for line in lines:
             product = line.product_id
             quantity = line.product_uom_id._compute_quantity(
@@ -807,11 +822,10 @@ class FeasibilityEngine:
             else:
                 reason = self._("The margin reaches the minimum.")
                 status = "pass"
-            if see_costs:
-                figures["figures"] = self._(
-                    "price %(price)s, cost %(cost)s, margin %(margin)s %% (minimum %(min)s %%)",
-                    price=round(revenue / quantity if quantity else 0.0, 2),
-                    cost=round(unit_cost, 2), margin=round(margin_percent, 1), min=minimum)
+            figures["cost_figures"] = self._(
+                "price %(price)s, cost %(cost)s, margin %(margin)s %% (minimum %(min)s %%)",
+                price=round(revenue / quantity if quantity else 0.0, 2),
+                cost=round(unit_cost, 2), margin=round(margin_percent, 1), min=minimum)
             results.append(self.result("profitability", status, reason, line, **figures))
         if revenue_total:
             self.order_margin_percent = (revenue_total - cost_total) / revenue_total * 100.0

@@ -12,7 +12,7 @@ KINDS = [
     ("non_standard", "Non-standard Product"),
 ]
 INSERT_COLUMNS = (
-    "check_id", "sequence", "kind", "status", "reason", "figures", "order_line_id",
+    "check_id", "sequence", "kind", "status", "reason", "figures", "cost_figures", "order_line_id",
     "product_id", "ordered_qty", "free_qty", "forecast_qty", "earliest_date", "unit_cost",
     "margin_percent", "min_margin_percent", "create_uid", "write_uid", "create_date",
     "write_date",
@@ -36,6 +36,8 @@ class CspFeasibilityResult(models.Model):
     status = fields.Selection(STATUSES, string="Result", required=True)
     reason = fields.Char(required=True)
     figures = fields.Char()
+    # Prices against costs in words: for the cost viewers only, whoever ran the check.
+    cost_figures = fields.Char(groups=COST_VIEWER)
     order_line_id = fields.Many2one("sale.order.line", ondelete="set null")
     product_id = fields.Many2one("product.product")
     ordered_qty = fields.Float(string="Ordered", digits="Product Unit")

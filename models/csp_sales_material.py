@@ -2,12 +2,12 @@
 catalogues reach the customers of their audience within 5 working hours of
 their approval; each send is tracked from approval to receipt."""
 
-import secrets
-
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+
+from .csp_link import new_token
 
 PROCESS_MANAGER = "customer_service_process.group_process_manager"
 SEND_BATCH = 1000
@@ -16,7 +16,9 @@ SEND_BATCH = 1000
 class CspSalesMaterial(models.Model):
     _name = "csp.sales.material"
     _description = "Sales Material"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "csp.process.owned"]
+    # Approval goes through action_approve (a process manager, recorded).
+    _csp_process_fields = frozenset({"state", "approved_by_id", "approved_at"})
     _order = "valid_from desc, id desc"
 
     name = fields.Char(required=True, tracking=True)
@@ -185,11 +187,13 @@ class CspSalesMaterial(models.Model):
         sends = Send.browse()
         for start in range(0, len(partners), SEND_BATCH):
             batch = partners[start:start + SEND_BATCH]
+            # The sends keep the digests; the raw tokens go into the mails only.
+            tokens = [new_token() for _partner in batch]
             created = Send.create([{
-                "material_id": self.id, "partner_id": partner.id,
-                "access_token": secrets.token_urlsafe(24),
-            } for partner in batch])
-            created._csp_queue_mails()
+                "material_id": self.id, "partner_id": partner.id, "access_token": digest,
+            } for partner, (_token, digest) in zip(batch, tokens, strict=True)])
+            created._csp_queue_mails(dict(zip(
+                created.ids, (token for token, _digest in tokens), strict=True)))
             sends |= created
         if sends:
             self.message_post(body=self.env._("Sent to %(count)s customer(s).",
@@ -205,7 +209,7 @@ class CspSalesMaterial(models.Model):
             material._csp_send_to(partners.commercial_partner_id.filtered(
                 lambda p, c=material.company_id: not p.company_id or p.company_id == c))
 
-    def _csp_mail_body(self, send):
+    def _csp_mail_body(self, send, token):
         return Markup(
             "<p>%s</p><p><a href='%s' style='background-color:#875A7B;padding:8px 16px;"
             "color:#fff;border-radius:5px;text-decoration:none;'>%s</a></p>") % (
@@ -213,4 +217,4 @@ class CspSalesMaterial(models.Model):
                        company=self.company_id.name,
                        kind=dict(self._fields["kind"]._description_selection(self.env))[
                            self.kind].lower(), name=self.name),
-            send._csp_url(), self.env._("Open it"))
+            send._csp_url(token), self.env._("Open it"))

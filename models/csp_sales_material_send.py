@@ -1,6 +1,7 @@
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import consteq
+
+from .csp_link import token_matches
 
 FIELD_REP = "customer_service_process.group_field_rep"
 
@@ -10,6 +11,12 @@ class CspSalesMaterialSend(models.Model):
     each measured in working hours against the company's target."""
 
     _name = "csp.sales.material.send"
+    _inherit = ["csp.process.owned"]
+    # The timing of a send is measured, never typed.
+    _csp_process_fields = frozenset({
+        "sent_at", "received_at", "channel", "handed_by_id", "hours_to_send",
+        "hours_to_receive", "on_time",
+    })
     _description = "Sales Material Send"
     _order = "id desc"
 
@@ -26,7 +33,10 @@ class CspSalesMaterialSend(models.Model):
         [("email", "E-mail"), ("portal", "Portal"), ("hand", "Handed over by the rep")],
         readonly=True, default="email")
     handed_by_id = fields.Many2one("res.users", readonly=True)
-    access_token = fields.Char(readonly=True, groups="base.group_system")
+    access_token = fields.Char(
+        readonly=True, groups="base.group_system",
+        help="The sha256 digest of the customer's link token; the token itself is only "
+             "in the mail to the customer.")
     hours_to_send = fields.Float(string="Hours to Send", readonly=True, aggregator="avg")
     hours_to_receive = fields.Float(string="Hours to Receipt", readonly=True, aggregator="avg")
     on_time = fields.Boolean(string="Received on Time", readonly=True)
@@ -34,17 +44,22 @@ class CspSalesMaterialSend(models.Model):
     _material_partner_unique = models.UniqueIndex(
         "(material_id, partner_id)", "A customer gets a material once.")
 
-    def _csp_url(self):
+    def _csp_url(self, token):
+        """The customer's link for the raw `token` (the send keeps its digest)."""
         self.ensure_one()
-        return f"{self.get_base_url()}/csp/material/{self.id}/{self.sudo().access_token}"
+        return f"{self.get_base_url()}/csp/material/{self.id}/{token}"
 
-    def _csp_queue_mails(self):
-        """The e-mails of a batch, created at once for Odoo's mail queue."""
-        mails = self.env["mail.mail"].sudo().create([{
+    def _csp_queue_mails(self, tokens):
+        """The e-mails of a batch, created at once for Odoo's mail queue;
+        `tokens` gives each send's raw token.  Each goes to its customer only,
+        on no thread, created by the superuser: whoever approved or sent the
+        material cannot read the customer's link afterwards."""
+        fallback_from = self.env.user.email_formatted
+        mails = self.env["mail.mail"].with_user(SUPERUSER_ID).create([{
             "subject": send.material_id.name,
-            "body_html": send.material_id._csp_mail_body(send),
+            "body_html": send.material_id._csp_mail_body(send, tokens[send.id]),
             "recipient_ids": [fields.Command.link(send.partner_id.id)],
-            "email_from": send.company_id.email_formatted or self.env.user.email_formatted,
+            "email_from": send.company_id.email_formatted or fallback_from,
             "csp_material_send_id": send.id,
             "auto_delete": True,
         } for send in self])
@@ -53,7 +68,7 @@ class CspSalesMaterialSend(models.Model):
     @api.model
     def _csp_from_token(self, send_id, token):
         send = self.sudo().browse(int(send_id)).exists()
-        if not send or not token or not consteq(send.access_token or "", str(token)):
+        if not send or not token_matches(send.access_token, token):
             return self.browse()
         return send
 

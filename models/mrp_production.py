@@ -2,11 +2,18 @@ import logging
 
 from odoo import api, fields, models
 
+from .csp_cost_guard import COST_VIEWER
+
 _logger = logging.getLogger(__name__)
 
 
 class MrpProduction(models.Model):
-    _inherit = "mrp.production"
+    _name = "mrp.production"
+    _inherit = ["mrp.production", "csp.process.owned"]
+    _csp_process_fields = frozenset({"csp_sale_order_id", "csp_late_alerted"})
+
+    # mrp_account's extra unit cost is a cost.
+    extra_cost = fields.Float(groups=COST_VIEWER)
 
     csp_sale_order_id = fields.Many2one(
         "sale.order", string="Sales Order", compute="_compute_csp_sale_order_id", store=True,
@@ -76,7 +83,7 @@ class MrpProduction(models.Model):
                             "%(promised)s.", finish=production.date_finished,
                             promised=production.csp_promised_date or "-"),
                     )
-                    production.csp_late_alerted = True
+                    production.sudo().csp_late_alerted = True
             except Exception:
                 _logger.exception("Late production activity for %s failed", production.name)
                 failed |= production

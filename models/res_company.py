@@ -46,6 +46,12 @@ class ResCompany(models.Model):
         string="Accept Feasible Orders Automatically", default=True,
         help="An order that passes every check is accepted and confirmed at once; "
              "otherwise every order waits for a process manager.")
+    # Four eyes: an administrator's decision, not a process manager's target.
+    csp_feasibility_self_approval = fields.Boolean(
+        string="Process Managers Approve Their Own Requests", default=False,
+        help="Off: whoever requested a feasibility check never decides it; another "
+             "process manager does.  On: a process manager may approve or refuse a check "
+             "he requested himself.")
     csp_feasibility_required = fields.Boolean(
         string="Head Office Confirms Only Checked Orders", default=False,
         help="Field reps always need an approved feasibility check to confirm an "

@@ -1,9 +1,18 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import format_amount
+
+ACCOUNTANT = "account.group_account_invoice"
+FIELD_REP = "customer_service_process.group_field_rep"
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "csp.process.owned"]
+    # Set by the customer's first confirmed order.
+    _csp_process_fields = frozenset({"csp_customer_since"})
+    # Pausing a customer's dunning is the accountants' decision.
+    _csp_field_write_groups = {"csp_no_dunning_until": ACCOUNTANT}
 
     csp_source_id = fields.Many2one(
         "utm.source", string="Heard of Us Through",
@@ -59,12 +68,49 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        # A customer created by a field rep is his: he becomes its salesperson.
-        if self.env.user.has_group("customer_service_process.group_field_rep"):
+        # A customer created by a field rep is his: he becomes its salesperson,
+        # and he gives none to another salesperson.
+        if not self.env.su and self.env.user.has_group(FIELD_REP):
             for vals in vals_list:
+                if vals.get("user_id") and vals["user_id"] != self.env.uid:
+                    raise AccessError(self.env._(
+                        "A field representative's customers are his own: head office "
+                        "assigns customers to salespeople."))
                 if not vals.get("parent_id") and not vals.get("user_id"):
                     vals["user_id"] = self.env.uid
-        return super().create(vals_list)
+        partners = super().create(vals_list)
+        partners._csp_check_no_dunning_tags({})
+        return partners
+
+    def write(self, vals):
+        if (vals and set(vals) <= {"csp_no_dunning_until"} and not self.env.su
+                and self.env.user.has_group(ACCOUNTANT)
+                and not self.env["res.partner"].has_access("write")):
+            # Accountants pause a customer's dunning without managing contacts.
+            self.check_access("read")
+            return super(ResPartner, self.sudo()).write(vals)
+        if not self.env.su and "user_id" in vals and self.env.user.has_group(FIELD_REP) \
+                and any(partner.user_id.id != (vals["user_id"] or False) for partner in self):
+            raise AccessError(self.env._(
+                "Only head office assigns customers to salespeople."))
+        before = {p.id: p.category_id._csp_no_dunning_tags() for p in self} \
+            if "category_id" in vals else None
+        result = super().write(vals)
+        if before is not None:
+            self._csp_check_no_dunning_tags(before)
+        return result
+
+    def _csp_check_no_dunning_tags(self, before):
+        """Tagging a customer *No Dunning* (or untagging him) pauses his dunning:
+        the accountants' decision, like the pause itself."""
+        if self.env.su or self.env.user.has_group(ACCOUNTANT):
+            return
+        for partner in self:
+            old = before.get(partner.id, self.env["res.partner.category"])
+            if partner.sudo().category_id._csp_no_dunning_tags() != old:
+                raise AccessError(self.env._(
+                    "Only accountants tag customers with a No Dunning tag (%(customer)s).",
+                    customer=partner.display_name))
 
     # ------------------------------------------------ the feasibility check
 

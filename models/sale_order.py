@@ -3,8 +3,10 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .csp_cost_guard import COST_VIEWER
+from .csp_link import send_private_mail
 from .stock_picking import DELIVERY_STATES
 
 _logger = logging.getLogger(__name__)
@@ -39,8 +41,27 @@ SLA_KINDS = [
 
 class SaleOrder(models.Model):
     _name = "sale.order"
-    _inherit = ["sale.order", "csp.cost.guard"]
-    _csp_cost_fields = frozenset({"margin", "margin_percent"})
+    _inherit = ["sale.order", "csp.process.owned"]
+    # What the process derives: stage, milestones, the check that counts,
+    # answer and fulfilment figures, distribution, production and survey
+    # bookkeeping, the customer's opinion and the SLA.
+    _csp_process_fields = frozenset({
+        "csp_service", "csp_stage_id",
+        "csp_received_at", "csp_answered_at", "csp_accepted_at", "csp_delivered_at",
+        "csp_paid_at",
+        "csp_check_id", "csp_approval_state",
+        "csp_answer_hours", "csp_answer_on_time", "csp_fulfilment_days",
+        "csp_fulfilment_on_time",
+        "csp_distribution_state", "csp_pickup_notified", "csp_produced_notified",
+        "csp_survey_input_id", "csp_survey_sent_at", "csp_survey_reminded_at",
+        "csp_feedback_at", "csp_satisfaction_score", "csp_nps_score", "csp_nps_category",
+        "csp_quality_score", "csp_on_time_answer", "csp_improvement",
+        "csp_sla_kind", "csp_sla_deadline", "csp_sla_alerted_kind",
+    })
+
+    # Margins are the cost viewers' (see csp_cost_guard); computed as superuser.
+    margin = fields.Monetary(groups=COST_VIEWER)
+    margin_percent = fields.Float(groups=COST_VIEWER)
 
     csp_channel = fields.Selection(
         CHANNELS, string="Channel", required=True, default=lambda self: self._default_csp_channel(),
@@ -149,6 +170,24 @@ class SaleOrder(models.Model):
         if self.env.user.has_group("customer_service_process.group_field_rep"):
             return "visit"
         return "phone"
+
+    # --------------------------------------------------------------- ownership
+
+    def _check_csp_rep_own_customer(self):
+        """A field rep quotes only the customers assigned to him, as their
+        salesperson: he neither takes another rep's customer nor hands his
+        order to someone else (the process and head office may).  Called by
+        create and write: constraints run as superuser and would not know
+        who writes."""
+        if self.env.su or not self.env.user.has_group(
+                "customer_service_process.group_field_rep"):
+            return
+        for order in self:
+            owner = order.sudo().partner_id.commercial_partner_id.user_id
+            if owner != self.env.user or order.user_id != self.env.user:
+                raise ValidationError(self.env._(
+                    "%(customer)s is not one of your customers: head office assigns "
+                    "customers to salespeople.", customer=order.sudo().partner_id.name))
 
     # ------------------------------------------------------------------ computes
 
@@ -566,6 +605,17 @@ class SaleOrder(models.Model):
         """At collection: the order's invoice, paid in cash."""
         self.ensure_one()
         self.check_access("write")
+        # Money is taken by accounting or at the warehouse, and only for goods
+        # the customer collects and pays on the spot.
+        user = self.env.user
+        if not self.env.su and not (user.has_group("account.group_account_invoice")
+                                    or user.has_group("stock.group_stock_user")):
+            raise AccessError(self.env._(
+                "Only accounting or the warehouse registers cash payments."))
+        if not self.csp_pickup:
+            raise UserError(self.env._(
+                "%(order)s is not collected by the customer: it is paid by invoice, not in "
+                "cash at the warehouse.", order=self.name))
         journal = self.env["account.journal"].search([
             ("type", "=", "cash"), ("company_id", "=", self.company_id.id)], limit=1)
         if not journal:
@@ -593,11 +643,17 @@ class SaleOrder(models.Model):
             return True
         return self.company_id.csp_feasibility_required
 
+    def _csp_is_approved(self):
+        """Whether the order has an approved feasibility check: read from the
+        checks themselves, whose state only their own methods write."""
+        self.ensure_one()
+        return any(check.state == "approved" for check in self.sudo().csp_check_ids)
+
     def _csp_check_confirmation_allowed(self):
         if self.env.su:
             return
         for order in self:
-            if order._csp_needs_approval() and order.csp_approval_state != "approved":
+            if order._csp_needs_approval() and not order._csp_is_approved():
                 raise UserError(self.env._(
                     "%(order)s cannot be confirmed before its feasibility check is approved: "
                     "use Check Feasibility.", order=order.name))
@@ -618,7 +674,7 @@ class SaleOrder(models.Model):
         """The customer accepted the quotation online: an order whose
         feasibility is approved is confirmed; the others are received, and
         checked first (accepted at once or sent to a process manager)."""
-        unchecked = self.filtered(lambda o: o.csp_approval_state != "approved")
+        unchecked = self.filtered(lambda o: not o._csp_is_approved())
         for order in unchecked:
             order._csp_receive_online_order()
         return super(SaleOrder, self - unchecked)._validate_order()
@@ -657,8 +713,16 @@ class SaleOrder(models.Model):
                 "csp_fulfilment_on_time": days <= order.company_id.csp_fulfilment_sla_days,
             })
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        orders._check_csp_rep_own_customer()
+        return orders
+
     def write(self, vals):
         result = super().write(vals)
+        if {"partner_id", "user_id"} & set(vals):
+            self._check_csp_rep_own_customer()
         if CHECKED_ORDER_FIELDS & set(vals) and not self.env.context.get("csp_keep_approval"):
             self._csp_reset_approval(
                 self.env._("the order changed (%(fields)s)", fields=", ".join(
@@ -717,10 +781,9 @@ class SaleOrder(models.Model):
                     answer = order.company_id.csp_survey_id._create_answer(
                         partner=customer, check_attempts=False, csp_order_id=order.id)
                     order.write({"csp_survey_input_id": answer.id, "csp_survey_sent_at": now})
-                    # By mail only: the personal link stays out of the chatter.
-                    if template:
-                        template.send_mail(
-                            order.id, email_layout_xmlid="mail.mail_notification_light")
+                    # To the customer alone, on no thread: the personal link
+                    # stays out of the chatter and of every mail others read.
+                    send_private_mail(template, order, customer)
                     order.message_post(body=self.env._(
                         "Satisfaction survey sent to %(customer)s.", customer=customer.name))
                     sent |= order
@@ -734,8 +797,8 @@ class SaleOrder(models.Model):
         now = fields.Datetime.now()
         for order in self.sudo():
             order.csp_survey_reminded_at = now
-            if template:
-                template.send_mail(order.id, email_layout_xmlid="mail.mail_notification_light")
+            send_private_mail(template, order, order.csp_survey_input_id.partner_id
+                              or order.partner_id)
             order.message_post(body=self.env._("Satisfaction survey reminder sent."))
         return self
 

@@ -1,4 +1,6 @@
-from odoo import api, models
+from odoo import api, fields, models
+
+from .csp_cost_guard import COST_VIEWER
 
 # Changing any of these on a checked quotation's line voids its approval.
 CHECKED_LINE_FIELDS = frozenset({
@@ -8,9 +10,17 @@ CHECKED_LINE_FIELDS = frozenset({
 
 
 class SaleOrderLine(models.Model):
-    _name = "sale.order.line"
-    _inherit = ["sale.order.line", "csp.cost.guard"]
-    _csp_cost_fields = frozenset({"purchase_price", "margin", "margin_percent"})
+    _inherit = "sale.order.line"
+
+    # Costs and margins are the cost viewers' (reps have none of its groups):
+    # the field group is the one guard the ORM applies on every read path -
+    # read, search_read, grouped reads, export, domains and ordering.  A rep
+    # still writes his own quotations because the figures are computed as
+    # superuser (`compute_sudo`) when the line is flushed, not precomputed in
+    # the writer's environment before the insert.
+    purchase_price = fields.Float(groups=COST_VIEWER, compute_sudo=True, precompute=False)
+    margin = fields.Float(groups=COST_VIEWER, compute_sudo=True, precompute=False)
+    margin_percent = fields.Float(groups=COST_VIEWER, compute_sudo=True, precompute=False)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -1,8 +1,18 @@
 from odoo import api, fields, models
 
+from .csp_cost_guard import COST_VIEWER
+
 
 class StockMove(models.Model):
     _inherit = "stock.move"
+
+    # The valuation of a move (stock_account) is a cost: reps follow their
+    # customers' deliveries without it.
+    value = fields.Monetary(groups=COST_VIEWER)
+    value_manual = fields.Monetary(groups=COST_VIEWER)
+    standard_price = fields.Float(groups=COST_VIEWER)
+    price_unit = fields.Float(groups=COST_VIEWER)
+    remaining_value = fields.Monetary(groups=COST_VIEWER)
 
     csp_returned_by_id = fields.Many2one(
         "res.partner", string="Returned by", compute="_compute_csp_returned_by_id", store=True,

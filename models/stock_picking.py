@@ -9,14 +9,18 @@ cron.  The order is Delivered when all its deliveries are confirmed.
 
 import base64
 import binascii
+import io
 import logging
-import secrets
+import warnings
 from datetime import timedelta
+
+from PIL import Image
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import consteq
-from odoo.tools.image import base64_to_image
+from odoo.tools.image import IMAGE_MAX_RESOLUTION
+
+from .csp_link import link_from_context, new_token, send_private_mail, token_matches
 
 _logger = logging.getLogger(__name__)
 
@@ -40,8 +44,13 @@ MAX_IMAGE_BYTES = 5 * 1024 * 1024
 
 
 def decode_image(data, what, env):
-    """The bytes of a base64 image, or a ValidationError in the user's
-    language: not an image, or too large."""
+    """The base64 image, checked, or a ValidationError in the user's
+    language: not an image, too many bytes or too many pixels.
+
+    Only the image's header is read: a file of a few kilobytes may declare
+    gigapixels, and decoding it (here, or when the attachment is resized)
+    would take the server's memory.  Above Odoo's own limit for images
+    (50 megapixels) the image is refused before any pixel is decoded."""
     if not data:
         return False
     if isinstance(data, str):
@@ -55,14 +64,42 @@ def decode_image(data, what, env):
             "The %(what)s is too large: %(size)s MB, at most %(limit)s MB.", what=what,
             size=round(len(raw) / 1024 / 1024, 1), limit=MAX_IMAGE_BYTES // 1024 // 1024))
     try:
-        base64_to_image(data)
-    except (UserError, ValueError, OSError):
+        with warnings.catch_warnings():
+            # Pillow warns above 89 megapixels (we refuse from 50, just below)
+            # and refuses from 179 without telling the size.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(raw))  # reads the header, decodes nothing
+            width, height = image.size
+    except Image.DecompressionBombError:
+        raise ValidationError(env._(
+            "The %(what)s is too large: more than %(limit)s megapixels. Send a smaller "
+            "picture.", what=what, limit=int(IMAGE_MAX_RESOLUTION / 1e6))) from None
+    except (OSError, ValueError, SyntaxError):
+        raise ValidationError(env._("The %(what)s is not an image.", what=what)) from None
+    if width * height > IMAGE_MAX_RESOLUTION:
+        raise ValidationError(env._(
+            "The %(what)s is too large: %(width)s x %(height)s pixels, at most %(limit)s "
+            "megapixels. Send a smaller picture.", what=what, width=width, height=height,
+            limit=int(IMAGE_MAX_RESOLUTION / 1e6)))
+    try:
+        # The file's structure (chunks and checksums), still without its pixels.
+        image.verify()
+    except Exception:  # Pillow raises many kinds on a broken file
         raise ValidationError(env._("The %(what)s is not an image.", what=what)) from None
     return data
 
 
 class StockPicking(models.Model):
-    _inherit = "stock.picking"
+    _name = "stock.picking"
+    _inherit = ["stock.picking", "csp.process.owned"]
+    # The distribution status and the customer's confirmation: only the
+    # dispatch, the confirmation link, the rep's dialog and the cron write them.
+    _csp_process_fields = frozenset({
+        "csp_is_customer_delivery", "csp_delivery_state", "csp_shipped_at",
+        "csp_delivered_at", "csp_confirmed_at", "csp_confirmed_by",
+        "csp_confirmation_channel", "csp_confirmed_user_id", "csp_signature", "csp_photo",
+        "csp_remarks", "csp_reminded_at",
+    })
 
     csp_is_customer_delivery = fields.Boolean(
         compute="_compute_csp_is_customer_delivery", store=True,
@@ -86,7 +123,10 @@ class StockPicking(models.Model):
                               attachment=True)
     csp_remarks = fields.Text(string="Customer's Remarks", readonly=True, copy=False)
     csp_reminded_at = fields.Datetime(string="Reminder Sent", readonly=True, copy=False)
-    csp_access_token = fields.Char(copy=False, readonly=True, groups="base.group_system")
+    csp_access_token = fields.Char(
+        copy=False, readonly=True, groups="base.group_system",
+        help="The sha256 digest of the customer's confirmation link token; the token "
+             "itself is only in the mail to the customer.")
     csp_shipment_proof = fields.Binary(
         string="Proof of Shipment", copy=False, attachment=True,
         help="The carrier's waybill or the signed shipping note (source document 003, "
@@ -142,9 +182,11 @@ class StockPicking(models.Model):
         template = self.env.ref("customer_service_process.mail_template_dispatch_notice",
                                 raise_if_not_found=False)
         for picking in self.sudo():
-            picking.write({"csp_shipped_at": now, "csp_access_token": secrets.token_urlsafe(32)})
-            if template:
-                template.send_mail(picking.id, email_layout_xmlid="mail.mail_notification_light")
+            token = picking._csp_new_link_token()
+            picking.write({"csp_shipped_at": now})
+            # To the delivery address alone, on no thread: the link is his.
+            send_private_mail(template, picking, picking.partner_id,
+                              link=picking._csp_link(token))
             note = self.env._("Dispatch notice sent to %(customer)s%(carrier)s.",
                               customer=picking.partner_id.display_name,
                               carrier=picking._csp_carrier_text())
@@ -162,20 +204,30 @@ class StockPicking(models.Model):
             parts.append(self.env._(", tracking %(ref)s", ref=self.carrier_tracking_ref))
         return "".join(parts)
 
-    def _csp_confirmation_url(self):
+    def _csp_new_link_token(self):
+        """A fresh confirmation token: its digest is stored, any earlier link
+        stops working, and the raw token is returned for the one mail."""
         self.ensure_one()
-        token = self.sudo().csp_access_token
-        if not token:
-            return False
+        token, digest = new_token()
+        self.sudo().write({"csp_access_token": digest})
+        return token
+
+    def _csp_link(self, token):
+        self.ensure_one()
         return f"{self.get_base_url()}/csp/delivery/{self.id}/{token}"
+
+    def _csp_confirmation_url(self):
+        """The customer's link, in the mail being rendered (the delivery keeps
+        only the token's digest)."""
+        self.ensure_one()
+        return link_from_context(self)
 
     @api.model
     def _csp_from_token(self, picking_id, token):
         """The delivery the link points to, while it awaits the customer's
         answer, or nothing at all."""
         picking = self.sudo().browse(int(picking_id)).exists()
-        if (not picking or not token or not picking.csp_access_token
-                or not consteq(picking.csp_access_token, str(token))
+        if (not picking or not token_matches(picking.csp_access_token, token)
                 or picking.csp_delivery_state not in ("shipped", "delivered")):
             return self.browse()
         return picking
@@ -354,9 +406,12 @@ class StockPicking(models.Model):
                     elif (company.csp_delivery_reminder_days and not picking.csp_reminded_at
                           and age >= timedelta(days=company.csp_delivery_reminder_days)):
                         if reminder:
-                            reminder.send_mail(
-                                picking.id, email_layout_xmlid="mail.mail_notification_light")
-                        picking.csp_reminded_at = now
+                            # A new link (the raw token of the first one is
+                            # nowhere to be found): the first link stops working.
+                            token = picking._csp_new_link_token()
+                            send_private_mail(reminder, picking, picking.partner_id,
+                                              link=picking._csp_link(token))
+                        picking.sudo().csp_reminded_at = now
                         picking.message_post(body=self.env._(
                             "Reminder sent: the customer has not confirmed the delivery yet."))
                         reminded |= picking

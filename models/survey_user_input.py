@@ -2,7 +2,10 @@ from odoo import fields, models
 
 
 class SurveyUserInput(models.Model):
-    _inherit = "survey.user_input"
+    _name = "survey.user_input"
+    _inherit = ["survey.user_input", "csp.process.owned"]
+    # Which order an answer rates is set when the invitation is made.
+    _csp_process_fields = frozenset({"csp_order_id"})
 
     csp_order_id = fields.Many2one(
         "sale.order", string="Order", index="btree_not_null", readonly=True,

@@ -1,5 +1,6 @@
 from . import (
     test_access,
+    test_access_ownership,
     test_after_sales,
     test_delivery,
     test_demo_data,
@@ -10,7 +11,9 @@ from . import (
     test_kpi_report,
     test_phone_tour,
     test_process_cards,
+    test_process_integrity,
     test_process_stages,
+    test_public_routes,
     test_sales_materials,
     test_sla,
     test_translations,

@@ -29,9 +29,9 @@ class AfterSalesCase(DeliveryCase):
         return order, picking
 
     def _invitations(self, order):
+        # On no thread (the link is the customer's): found by their subject.
         return self.env["mail.mail"].sudo().search([
-            ("model", "=", "sale.order"), ("res_id", "=", order.id),
-            ("subject", "ilike", "how did we do")])
+            ("subject", "ilike", f"how did we do with {order.name}?")])
 
     def _answer(self, order, overall, nps, *, on_time=True, quality=4, improve="Faster"):
         answer = order.sudo().csp_survey_input_id
@@ -66,9 +66,10 @@ class TestSatisfactionSurvey(AfterSalesCase):
             with self.at("2026-03-09 11:00:00"):
                 self.env["sale.order"]._cron_csp_satisfaction_surveys()
         reminders = self.env["mail.mail"].sudo().search([
-            ("model", "=", "sale.order"), ("res_id", "=", order.id),
-            ("subject", "ilike", "one minute")])
+            ("subject", "ilike", f"one minute for {order.name}?")])
         self.assertEqual(len(reminders), 1)
+        self.assertEqual(reminders.recipient_ids, order.partner_id)
+        self.assertIn(answer.get_start_url(), reminders.body_html)
 
     def test_no_survey_for_a_customer_who_opted_out(self):
         self.rep_customer.csp_survey_opt_out = True

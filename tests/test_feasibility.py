@@ -142,7 +142,7 @@ class TestFeasibilityChecks(FeasibilityCase):
         self.assertEqual(line_result.status, "warning")
         self.assertIn("below the minimum", line_result.reason)
         self.assertAlmostEqual(line_result.margin_percent, 9.09, places=2)
-        self.assertIn("margin 9.1 %", line_result.figures)
+        self.assertIn("margin 9.1 %", line_result.cost_figures)
 
         # Below cost: not feasible.
         order.order_line.price_unit = 15.0

@@ -21,6 +21,17 @@ class ApprovalCase(FeasibilityCase):
         self.assertEqual(check.state, "pending")
         return order, check
 
+    def _approval_mail(self, check):
+        return self.env["mail.mail"].sudo().search([
+            ("body_html", "ilike", f"/csp/feasibility/{check.id}/")], order="id desc", limit=1)
+
+    def _mailed_token(self, check):
+        """The approver's token, as he finds it in his mail (the check keeps
+        only its digest)."""
+        mail = self._approval_mail(check)
+        found = re.search(rf"/csp/feasibility/{check.id}/([\w-]+)", mail.body_html or "")
+        return found and found.group(1)
+
     def _decide(self, check, user, **values):
         action = check.with_user(user).action_open_decision()
         wizard = Form(self.env[action["res_model"]].with_user(user).with_context(
@@ -45,7 +56,13 @@ class TestFeasibilityApproval(ApprovalCase):
         mail = self.env["mail.mail"].sudo().search(
             [("subject", "ilike", f"To approve: {order.name}")])
         self.assertEqual(len(mail), 1)
-        self.assertIn(check.sudo()._csp_decision_url(), mail.body_html)
+        self.assertEqual(mail, self._approval_mail(check))
+        self.assertEqual(mail.recipient_ids, self.manager.partner_id)
+        token = self._mailed_token(check)
+        self.assertTrue(token)
+        self.assertIn(f"{check.get_base_url()}/csp/feasibility/{check.id}/{token}",
+                      mail.body_html)
+        self.assertNotEqual(check.sudo().access_token, token, "only its digest is kept")
         # The manager's To approve list shows it with the time left.
         pending = self.env["csp.feasibility.check"].with_user(self.manager).search(
             [("state", "=", "pending")])
@@ -245,7 +262,7 @@ class TestFeasibilityLink(HttpCase, ApprovalCase):
 
     def test_approver_decides_from_the_link_once(self):
         order, check = self._pending()
-        token = check.sudo().access_token
+        token = self._mailed_token(check)
         self.assertTrue(token)
         with mute_logger("odoo.http", "werkzeug"):
             self.assertEqual(self._open(check, "not-the-token").status_code, 404)
@@ -271,7 +288,7 @@ class TestFeasibilityLink(HttpCase, ApprovalCase):
 
     def test_refusal_from_the_link_needs_a_reason(self):
         order, check = self._pending()
-        token = check.sudo().access_token
+        token = self._mailed_token(check)
         page = self._open(check, token)
         again = self._post(check, token, page, decision="refuse", reason="  ")
         self.assertEqual(again.status_code, 200)

@@ -1,4 +1,5 @@
 import base64
+import re
 from datetime import datetime
 
 from odoo.addons.mail.tests.common import MockEmail
@@ -34,6 +35,12 @@ class MaterialCase(DeliveryCase):
         return self.env["mail.mail"].sudo().search([
             ("csp_material_send_id.material_id", "=", material.id)])
 
+    def _material_token(self, send):
+        """The customer's token, from his mail (the send keeps its digest)."""
+        mail = self.env["mail.mail"].sudo().search([("csp_material_send_id", "=", send.id)])
+        found = re.search(rf"/csp/material/{send.id}/([\w-]+)", mail.body_html or "")
+        return found and found.group(1)
+
 
 @tagged("post_install", "-at_install")
 class TestSalesMaterials(MaterialCase, MockEmail):
@@ -45,7 +52,10 @@ class TestSalesMaterials(MaterialCase, MockEmail):
         sends = material.send_ids
         self.assertEqual(sends.partner_id, self.rep_customer)
         self.assertEqual(len(self._material_mails(material)), 1)
-        self.assertIn(sends._csp_url(), self._material_mails(material).body_html)
+        mail = self._material_mails(material)
+        self.assertIn(sends._csp_url(self._material_token(sends)), mail.body_html)
+        self.assertEqual(mail.recipient_ids, self.rep_customer)
+        self.assertFalse(mail.model)
         # Approving again, or sending again, sends nothing more.
         with self.assertRaises(UserError):
             material.with_user(self.manager).action_approve()
@@ -147,7 +157,7 @@ class TestMaterialsPortal(HttpCase, MaterialCase):
                                  valid_from="2020-01-01")
         current.with_user(self.manager).action_approve()
         send = current.send_ids
-        token = send.sudo().access_token
+        token = self._material_token(send)
         with mute_logger("odoo.http", "werkzeug"):
             self.assertEqual(self.url_open(f"/csp/material/{send.id}/wrong").status_code, 404)
         page = self.url_open(f"/csp/material/{send.id}/{token}")

@@ -1,0 +1,72 @@
+"""Personal links: an approver's decision link, a customer's delivery
+confirmation, survey and sales material links.
+
+A link carries a random token.  The record keeps only the token's sha256
+digest (in a field only administrators read), so nobody who can read the
+database - or the record through the API - can rebuild the link; the raw
+token exists in the one e-mail to the recipient.  That e-mail is a
+`mail.mail` outside any record's thread (no model, no res_id), addressed to
+the recipient alone, and created as the superuser: a mail.message is readable
+by its author, its creator, its recipients and whoever reads its record, and
+none of these may be anyone but the recipient.
+"""
+
+import hashlib
+import secrets
+
+from odoo import SUPERUSER_ID
+from odoo.fields import Command
+from odoo.tools import consteq
+
+# The rendering context key that carries the link into a mail template: the
+# templates' `object._csp_..._url()` read it from there.
+LINK_CONTEXT_KEY = "csp_link"
+
+
+def hash_token(token):
+    """The digest stored for a token."""
+    return hashlib.sha256(str(token).encode()).hexdigest()
+
+
+def new_token():
+    """A fresh token and its digest: (raw, digest)."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_token(token)
+
+
+def token_matches(digest, token):
+    """Whether `token` is the one `digest` was made from (constant time)."""
+    if not digest or not token:
+        return False
+    return consteq(digest, hash_token(token))
+
+
+def link_from_context(record):
+    """The link handed to the mail template that is rendering `record`."""
+    return record.env.context.get(LINK_CONTEXT_KEY) or False
+
+
+def send_private_mail(template, record, partners, link=False,
+                      layout="mail.mail_notification_light"):
+    """Queue `template` rendered on `record` for `partners` only.
+
+    The mail has no model/res_id, so it is on no thread; its recipients are
+    exactly `partners` (the template's own recipients are ignored, so an edited
+    template cannot copy the link to anyone else); the message has neither
+    author nor message partners, and the superuser creates it.  `link` is
+    given to the rendering through the context.  Returns the mail.mail.
+    """
+    mails = record.env["mail.mail"].sudo()
+    if not template or not partners:
+        return mails
+    template = template.with_user(SUPERUSER_ID).with_context(**{LINK_CONTEXT_KEY: link})
+    mail_id = template.send_mail(record.id, email_layout_xmlid=layout, email_values={
+        "model": False,
+        "res_id": False,
+        "recipient_ids": [Command.set(partners.ids)],
+        "partner_ids": [Command.clear()],
+        "email_to": False,
+        "email_cc": False,
+        "author_id": False,
+    })
+    return mails.browse(mail_id)

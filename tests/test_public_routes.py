@@ -1,0 +1,461 @@
+"""The public routes and the personal links (issue 13: links reach only their
+recipient; public routes).
+
+Every public route is tried with the right token, a wrong one, an altered
+one, another record's, the stored digest and a used one; uploads with too
+many pixels (a small file that would decode to gigabytes) and broken files;
+posts without a CSRF token; file names no header can hold as they are.  The
+mails carrying links are checked for their recipient, and the messages the
+other users can read (through JSON-RPC, as themselves) for the token.
+"""
+
+import base64
+import hashlib
+import importlib.util
+import io
+import json
+import re
+
+from PIL import Image
+from werkzeug.http import parse_options_header
+
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
+from odoo.tools.misc import file_path
+
+from ..models.stock_picking import decode_image
+from .test_after_sales import AfterSalesCase
+from .test_delivery import DeliveryCase, png
+from .test_feasibility_approval import ApprovalCase
+from .test_sales_materials import MaterialCase
+
+OVERSIZE = (11000, 11000)  # 121 megapixels in 15 KB
+BOMB = (14000, 14000)  # beyond what Pillow itself opens
+
+
+def blank_png(size):
+    """A blank PNG: a few kilobytes, whatever its size in pixels."""
+    buffer = io.BytesIO()
+    Image.new("1", size).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def altered(token):
+    return token[:-1] + ("A" if token[-1] != "A" else "B")
+
+
+class LinkCase(HttpCase):
+    """What the users who are not the recipient can read, through JSON-RPC."""
+
+    def _messages_with(self, user, text):
+        """The mail.message records `user` finds holding `text`, searched and
+        read as he would through the web client."""
+        self.authenticate(user.login, user.login)
+        return self.make_jsonrpc_request("/web/dataset/call_kw/mail.message/search_read", {
+            "model": "mail.message", "method": "search_read",
+            "args": [[("body", "ilike", text)]], "kwargs": {"fields": ["body", "model"]},
+        })
+
+    def _assert_private(self, mail, partner, token, readers):
+        """The mail goes to `partner` alone, on no thread, and none of
+        `readers` finds the token in any message."""
+        self.assertEqual(len(mail), 1)
+        self.assertEqual(mail.recipient_ids, partner)
+        self.assertFalse(mail.model)
+        self.assertFalse(mail.res_id)
+        self.assertFalse(mail.email_to)
+        self.assertFalse(mail.email_cc)
+        self.assertFalse(mail.mail_message_id.partner_ids)
+        self.assertIn(token, mail.body_html)
+        for user in readers:
+            self.assertEqual(self._messages_with(user, token), [], user.login)
+            with self.assertRaises(AccessError, msg=user.login):
+                mail.mail_message_id.with_user(user).read(["body"])
+
+
+@tagged("post_install", "-at_install")
+class TestFeasibilityLinkRoutes(LinkCase, ApprovalCase):
+
+    def _open(self, check, token):
+        return self.url_open(f"/csp/feasibility/{check.id}/{token}")
+
+    def _post(self, check, token, page, **data):
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        return self.url_open(f"/csp/feasibility/{check.id}/{token}/decide",
+                             data=dict(data, csrf_token=csrf))
+
+    def test_approval_mail_reaches_the_approver_only(self):
+        order, check = self._pending()
+        token = self._mailed_token(check)
+        mail = self._approval_mail(check)
+        template = self.env.ref("customer_service_process.mail_template_feasibility_request")
+        self.assertFalse(template.use_default_to)
+        # Not the customer (Odoo's default recipient of the order), not the rep.
+        self._assert_private(mail, self.manager.partner_id, token, [self.rep, self.rep2])
+        self.assertEqual(check.sudo().access_token, hashlib.sha256(token.encode()).hexdigest())
+        # The order's chatter says who decides, without the link.
+        self.assertIn("Waiting for", order.message_ids[0].body)
+        self.assertFalse(any(token in (m.body or "") for m in order.sudo().message_ids))
+        # The digest itself is for administrators only.
+        with self.assertRaises(AccessError):
+            check.with_user(self.rep).read(["access_token"])
+
+    def test_wrong_altered_foreign_digest_and_used_tokens(self):
+        order, check = self._pending()
+        _other_order, other = self._pending()
+        token = self._mailed_token(check)
+        other_token = self._mailed_token(other)
+        self.assertNotEqual(token, other_token)
+        digest = check.sudo().access_token
+        with mute_logger("odoo.http", "werkzeug"):
+            for bad in ("wrong", altered(token), other_token, digest):
+                self.assertEqual(self._open(check, bad).status_code, 404, bad)
+        page = self._open(check, token)
+        self.assertEqual(page.status_code, 200)
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        with mute_logger("odoo.http", "werkzeug"):
+            for bad in ("wrong", altered(token), other_token, digest):
+                response = self.url_open(f"/csp/feasibility/{check.id}/{bad}/decide",
+                                         data={"csrf_token": csrf, "decision": "approve"})
+                self.assertEqual(response.status_code, 404, bad)
+        self.assertEqual(check.state, "pending")
+        self.assertEqual(other.state, "pending")
+
+        done = self._post(check, token, page, decision="approve")
+        self.assertEqual(done.status_code, 200)
+        self.assertEqual(check.state, "approved")
+        self.assertFalse(check.sudo().access_token, "cleared when used")
+        with mute_logger("odoo.http", "werkzeug"):
+            self.assertEqual(self._open(check, token).status_code, 404)
+            replay = self.url_open(f"/csp/feasibility/{check.id}/{token}/decide",
+                                   data={"csrf_token": csrf, "decision": "refuse",
+                                         "reason": "replayed"})
+        self.assertEqual(replay.status_code, 404)
+        self.assertEqual(order.state, "sale")
+
+    def test_decision_without_csrf_token_is_refused(self):
+        order, check = self._pending()
+        token = self._mailed_token(check)
+        with mute_logger("odoo.http", "werkzeug"):
+            response = self.url_open(f"/csp/feasibility/{check.id}/{token}/decide",
+                                     data={"decision": "approve"})
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(check.state, "pending")
+        self.assertEqual(order.state, "draft")
+        # The link still works for the approver.
+        self.assertEqual(self._open(check, token).status_code, 200)
+
+
+@tagged("post_install", "-at_install")
+class TestDeliveryLinkRoutes(LinkCase, AfterSalesCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.oversize = blank_png(OVERSIZE)
+        cls.bomb = blank_png(BOMB)
+
+    def _url(self, picking, token, suffix=""):
+        return f"/csp/delivery/{picking.id}/{token}{suffix}"
+
+    def _csrf(self, picking, token):
+        page = self.url_open(self._url(picking, token))
+        self.assertEqual(page.status_code, 200)
+        return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+    def _confirm(self, picking, token, **params):
+        return self.url_open(
+            self._url(picking, token, "/confirm"),
+            data=json.dumps({"jsonrpc": "2.0", "method": "call", "params": params}),
+            headers={"Content-Type": "application/json"})
+
+    def _attachments(self, picking):
+        return self.env["ir.attachment"].sudo().search_count([
+            ("res_model", "in", ("stock.picking", "csp.delivery.dispute")),
+            ("res_id", "in", [picking.id, *picking.sudo().csp_dispute_ids.ids])])
+
+    def test_dispatch_notice_reaches_the_delivery_address_only(self):
+        with self.at("2026-03-02 10:00:00"):
+            picking = self._ship(self._order())
+        token = self._mailed_token(picking)
+        mail = self._dispatch_mails(picking)
+        # Head office validated it; the rep owns the customer: neither reads it.
+        self._assert_private(mail, picking.partner_id, token, [self.head_office, self.rep])
+        self.assertEqual(picking.sudo().csp_access_token,
+                         hashlib.sha256(token.encode()).hexdigest())
+        self.assertTrue(any("Dispatch notice sent" in (m.body or "")
+                            for m in picking.message_ids))
+        self.assertFalse(any(token in (m.body or "")
+                             for m in picking.sudo().message_ids
+                             | picking.sale_id.sudo().message_ids))
+
+    def test_reminder_sends_a_new_link_and_the_first_stops(self):
+        with self.at("2026-03-02 10:00:00"):
+            picking = self._ship(self._order())
+        first = self._mailed_token(picking)
+        with self.at("2026-03-05 11:00:00"):
+            self.env["stock.picking"]._cron_csp_delivery_followup()
+        second = self._mailed_token(picking)
+        self.assertNotEqual(first, second)
+        reminder = self.env["mail.mail"].sudo().search([
+            ("subject", "ilike", f"did you receive {picking.sale_id.name}")])
+        self._assert_private(reminder, picking.partner_id, second, [self.rep])
+        with mute_logger("odoo.http", "werkzeug"):
+            self.assertEqual(self.url_open(self._url(picking, first)).status_code, 404)
+        self.assertEqual(self.url_open(self._url(picking, second)).status_code, 200)
+
+    def test_wrong_altered_foreign_digest_and_used_tokens(self):
+        picking = self._ship(self._order())
+        other = self._ship(self._order(quantity=1))
+        token, other_token = self._mailed_token(picking), self._mailed_token(other)
+        digest = picking.sudo().csp_access_token
+        csrf = self._csrf(picking, token)
+        bad_tokens = ("wrong", altered(token), other_token, digest)
+        with mute_logger("odoo.http", "werkzeug"):
+            for bad in bad_tokens:
+                self.assertEqual(self.url_open(self._url(picking, bad)).status_code, 404, bad)
+                note = self.url_open(self._url(picking, bad, "/note"),
+                                     data={"csrf_token": csrf, "remarks": "x"})
+                self.assertEqual(note.status_code, 404, bad)
+                dispute = self.url_open(self._url(picking, bad, "/dispute"), data={
+                    "csrf_token": csrf, "name": "x",
+                    f"problem_{picking.move_ids.id}": "damaged",
+                    f"quantity_{picking.move_ids.id}": "1"})
+                self.assertEqual(dispute.status_code, 404, bad)
+                confirm = self._confirm(picking, bad, name="Intruder")
+                self.assertEqual(confirm.status_code, 404, bad)
+                self.assertIn("no longer valid", confirm.json()["result"]["error"])
+        self.assertFalse(picking.csp_remarks)
+        self.assertFalse(picking.csp_dispute_ids)
+        self.assertFalse(picking.csp_confirmed_at)
+
+        confirmed = self._confirm(picking, token, name="Jan Odbiorca", signature=png().decode())
+        self.assertEqual(confirmed.status_code, 200)
+        self.assertTrue(confirmed.json()["result"].get("force_refresh"))
+        self.assertFalse(picking.sudo().csp_access_token, "cleared when used")
+        with mute_logger("odoo.http", "werkzeug"):
+            self.assertEqual(self.url_open(self._url(picking, token)).status_code, 404)
+            replay = self._confirm(picking, token, name="Someone else")
+            self.assertEqual(replay.status_code, 404)
+            note = self.url_open(self._url(picking, token, "/note"),
+                                 data={"csrf_token": csrf, "remarks": "late"})
+            self.assertEqual(note.status_code, 404)
+        self.assertEqual(picking.csp_confirmed_by, "Jan Odbiorca")
+        self.assertFalse(picking.csp_remarks)
+        # The other delivery's link was never touched.
+        self.assertEqual(self.url_open(self._url(other, other_token)).status_code, 200)
+
+    def test_oversize_bomb_and_broken_images_are_refused_with_a_message(self):
+        picking = self._ship(self._order())
+        token = self._mailed_token(picking)
+        csrf = self._csrf(picking, token)
+        before = self._attachments(picking)
+        move = picking.move_ids
+        for name, data, message in (
+                ("oversize.png", self.oversize, "11000 x 11000 pixels"),
+                ("bomb.png", self.bomb, "more than 50 megapixels"),
+                ("broken.png", base64.b64decode(png())[:60], "not an image"),
+                ("notes.txt", b"just some text", "not an image")):
+            note = self.url_open(self._url(picking, token, "/note"),
+                                 data={"csrf_token": csrf, "remarks": "At the gate"},
+                                 files={"photo": (name, data, "image/png")})
+            self.assertEqual(note.status_code, 400, name)
+            self.assertIn(message, note.text, name)
+            dispute = self.url_open(self._url(picking, token, "/dispute"), data={
+                "csrf_token": csrf, "name": "Jan", f"problem_{move.id}": "damaged",
+                f"quantity_{move.id}": "1"}, files={"photo": (name, data, "image/png")})
+            self.assertEqual(dispute.status_code, 400, name)
+            self.assertIn(message, dispute.text, name)
+            confirm = self._confirm(picking, token, name="Jan",
+                                    signature=base64.b64encode(data).decode())
+            self.assertEqual(confirm.status_code, 400, name)
+            self.assertIn(message, confirm.json()["result"]["error"], name)
+        # Nothing was stored, and the link still works.
+        self.assertFalse(picking.csp_remarks)
+        self.assertFalse(picking.csp_photo)
+        self.assertFalse(picking.csp_dispute_ids)
+        self.assertFalse(picking.csp_confirmed_at)
+        self.assertEqual(self._attachments(picking), before)
+        self.assertEqual(self.url_open(self._url(picking, token)).status_code, 200)
+
+    def test_posts_without_csrf_token_are_refused(self):
+        picking = self._ship(self._order())
+        token = self._mailed_token(picking)
+        move = picking.move_ids
+        with mute_logger("odoo.http", "werkzeug"):
+            note = self.url_open(self._url(picking, token, "/note"), data={"remarks": "x"})
+            dispute = self.url_open(self._url(picking, token, "/dispute"), data={
+                "name": "Jan", f"problem_{move.id}": "damaged", f"quantity_{move.id}": "1"})
+        self.assertEqual(note.status_code, 400)
+        self.assertEqual(dispute.status_code, 400)
+        self.assertFalse(picking.csp_remarks)
+        self.assertFalse(picking.csp_dispute_ids)
+
+    def test_survey_invitation_reaches_the_customer_only(self):
+        order, _picking = self._delivered()
+        with self.at("2026-03-02 11:00:00"):
+            self.env["sale.order"]._cron_csp_satisfaction_surveys()
+        answer = order.sudo().csp_survey_input_id
+        invitation = self._invitations(order)
+        self._assert_private(invitation, order.partner_id, answer.access_token, [self.rep])
+        # Nor from the survey's answer (Odoo's own token, for survey users only).
+        with self.assertRaises(AccessError):
+            answer.with_user(self.rep).read(["access_token"])
+        self.assertIn("Satisfaction survey sent", order.message_ids[0].body)
+        self.assertFalse(any(answer.access_token in (m.body or "")
+                             for m in order.sudo().message_ids))
+
+    def test_image_limit_is_checked_on_the_header(self):
+        env = self.env
+        raw = blank_png((7000, 7000))  # 49 megapixels: allowed
+        self.assertTrue(decode_image(base64.b64encode(raw), "photo", env))
+        with self.assertRaisesRegex(ValidationError, "7072 x 7072 pixels"):
+            decode_image(base64.b64encode(blank_png((7072, 7072))), "photo", env)
+
+
+@tagged("post_install", "-at_install")
+class TestMaterialLinkRoutes(LinkCase, MaterialCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.files = cls.env["ir.attachment"].create([
+            {"name": "Cennik Łódź 2026.pdf", "raw": b"%PDF-1.4 cennik",
+             "mimetype": "application/pdf"},
+            {"name": 'Prices "2026"; filename=evil.exe.pdf', "raw": b"%PDF-1.4 quoted",
+             "mimetype": "application/pdf"},
+        ])
+
+    def _approved(self):
+        material = self._material(audience="all", name="Cennik", valid_from="2020-01-01")
+        material.sudo().attachment_ids = self.files
+        material.with_user(self.manager).action_approve()
+        return material
+
+    def _send(self, material, partner):
+        return material.send_ids.filtered(lambda s: s.partner_id == partner)
+
+    def test_material_mail_reaches_its_customer_only(self):
+        material = self._approved()
+        send = self._send(material, self.rep_customer)
+        token = self._material_token(send)
+        mail = self.env["mail.mail"].sudo().search([("csp_material_send_id", "=", send.id)])
+        # The manager who approved it (and so queued it) does not read it.
+        self._assert_private(mail, self.rep_customer, token, [self.manager, self.rep])
+        self.assertEqual(send.sudo().access_token, hashlib.sha256(token.encode()).hexdigest())
+
+    def test_files_download_with_their_names(self):
+        material = self._approved()
+        send = self._send(material, self.rep_customer)
+        token = self._material_token(send)
+        page = self.url_open(f"/csp/material/{send.id}/{token}")
+        self.assertEqual(page.status_code, 200)
+        for attachment in self.files:
+            response = self.url_open(f"/csp/material/{send.id}/{token}/{attachment.id}")
+            self.assertEqual(response.status_code, 200, attachment.name)
+            self.assertEqual(response.content, attachment.raw)
+            disposition = response.headers["Content-Disposition"]
+            kind, options = parse_options_header(disposition)
+            self.assertEqual(kind, "attachment")
+            self.assertEqual(options["filename"], attachment.name)
+            self.assertIn(f"/csp/material/{send.id}/{token}/{attachment.id}", page.text)
+
+    def test_wrong_altered_foreign_and_digest_tokens_get_404(self):
+        material = self._approved()
+        send = self._send(material, self.rep_customer)
+        other = self._send(material, self.rep2_customer)
+        token, other_token = self._material_token(send), self._material_token(other)
+        file_id = self.files[0].id
+        with mute_logger("odoo.http", "werkzeug"):
+            for bad in ("wrong", altered(token), other_token, send.sudo().access_token):
+                self.assertEqual(
+                    self.url_open(f"/csp/material/{send.id}/{bad}").status_code, 404, bad)
+                self.assertEqual(self.url_open(
+                    f"/csp/material/{send.id}/{bad}/{file_id}").status_code, 404, bad)
+            # The right token, a file that is not the material's.
+            self.assertEqual(self.url_open(
+                f"/csp/material/{send.id}/{token}/{self.leaflet.id}").status_code, 404)
+        self.assertFalse(send.received_at)
+
+    def test_portal_customer_opens_his_materials_without_a_token(self):
+        material = self._approved()
+        send = self._send(material, self.rep_customer)
+        other = self._send(material, self.rep2_customer)
+        new_test_user(self.env, login="csp_portal_links", groups="base.group_portal",
+                      partner_id=self.rep_contact.id)
+        self.authenticate("csp_portal_links", "csp_portal_links")
+        listing = self.url_open("/my/materials")
+        self.assertIn(f"/my/materials/{send.id}", listing.text)
+        page = self.url_open(f"/my/materials/{send.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertEqual(send.channel, "portal")
+        response = self.url_open(f"/my/materials/{send.id}/{self.files[0].id}")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.content, self.files[0].raw)
+        with mute_logger("odoo.http", "werkzeug"):
+            self.assertEqual(self.url_open(f"/my/materials/{other.id}").status_code, 404)
+            self.assertEqual(self.url_open(
+                f"/my/materials/{other.id}/{self.files[0].id}").status_code, 404)
+
+
+@tagged("post_install", "-at_install")
+class TestLinkMigration(ApprovalCase, DeliveryCase):
+    """19.0.1.7.0 on a database of 19.0.1.6: plain tokens, links on threads."""
+
+    def _migrate(self):
+        path = file_path(
+            "customer_service_process/migrations/19.0.1.7.0/post-migrate-links.py")
+        spec = importlib.util.spec_from_file_location("csp_post_migrate_links", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.migrate(self.env.cr, "19.0.1.6.1")
+
+    def test_tokens_hashed_links_taken_off_threads_approvals_sent_again(self):
+        _order, check = self._pending()
+        picking = self._ship(self._order())
+        template = self.env.ref("customer_service_process.mail_template_feasibility_request")
+        template.use_default_to = True
+        # What 19.0.1.6 left: plain tokens, and the approval mail on the
+        # check's thread, created by the rep, addressed to the customer.
+        check.sudo().write({"access_token": "old-approval-token"})
+        picking.sudo().write({"csp_access_token": "old-delivery-token"})
+        link = f"/csp/feasibility/{check.id}/old-approval-token"
+        old_mail = self.env["mail.mail"].with_user(self.rep).sudo().create({
+            "model": "csp.feasibility.check", "res_id": check.id, "body_html": link,
+            "partner_ids": [(6, 0, self.rep_customer.ids)],
+            "recipient_ids": [(6, 0, self.rep_customer.ids)],
+        })
+        message = self.env["mail.message"].with_user(self.rep).sudo().create({
+            "model": "csp.feasibility.check", "res_id": check.id, "body": link,
+            "message_type": "email_outgoing", "partner_ids": [(6, 0, self.rep_customer.ids)],
+        })
+        self.assertTrue(self._readable(message, self.rep))
+
+        self._migrate()
+
+        # The delivery link already sent keeps working, from its digest.
+        self.assertEqual(picking.sudo().csp_access_token,
+                         hashlib.sha256(b"old-delivery-token").hexdigest())
+        self.assertEqual(
+            self.env["stock.picking"]._csp_from_token(picking.id, "old-delivery-token"),
+            picking)
+        # The approval link may have reached the customer: a new one, to the
+        # approver only; the old one and its queued mail are gone.
+        self.assertFalse(old_mail.exists())
+        self.assertFalse(self.env["csp.feasibility.check"]._csp_from_token(
+            check.id, "old-approval-token"))
+        new_token = self._mailed_token(check)
+        self.assertNotEqual(new_token, "old-approval-token")
+        self.assertEqual(self._approval_mail(check).recipient_ids, self.manager.partner_id)
+        self.assertEqual(self.env["csp.feasibility.check"]._csp_from_token(check.id, new_token),
+                         check.sudo())
+        self.assertFalse(template.use_default_to)
+        # The mail already sent is on no thread any more, and the rep who
+        # triggered it cannot read it.
+        self.assertFalse(message.model)
+        self.assertFalse(message.partner_ids)
+        self.assertFalse(self._readable(message, self.rep))
+
+    def _readable(self, message, user):
+        return bool(self.env["mail.message"].with_user(user).search([("id", "=", message.id)]))
