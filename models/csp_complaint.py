@@ -300,6 +300,7 @@ class CspComplaint(models.Model):
 
     def action_view_returns(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
         action["domain"] = [("csp_complaint_id", "=", self.id)]
         action["context"] = {"create": False}
@@ -307,6 +308,7 @@ class CspComplaint(models.Model):
 
     def action_view_credit_notes(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "account.action_move_out_refund_type")
         action["domain"] = [("csp_complaint_id", "=", self.id)]

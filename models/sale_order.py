@@ -173,21 +173,37 @@ class SaleOrder(models.Model):
 
     # --------------------------------------------------------------- ownership
 
-    def _check_csp_rep_own_customer(self):
+    def _check_csp_rep_own_customer(self, vals=None):
         """A field rep quotes only the customers assigned to him, as their
         salesperson: he neither takes another rep's customer nor hands his
         order to someone else (the process and head office may).  Called by
-        create and write: constraints run as superuser and would not know
-        who writes."""
+        create on the new orders, and by write on the values before they are
+        written (Odoo would otherwise stumble on the other customer's record
+        first): constraints run as superuser and would not know who writes."""
         if self.env.su or not self.env.user.has_group(
                 "customer_service_process.group_field_rep"):
             return
-        for order in self:
-            owner = order.sudo().partner_id.commercial_partner_id.user_id
-            if owner != self.env.user or order.user_id != self.env.user:
+        user = self.env.user
+        # The invoice and delivery addresses too: another customer's address
+        # would bill or ship him through this rep's order.
+        if vals is None:
+            rows = [(order.user_id, order.partner_id | order.partner_invoice_id
+                     | order.partner_shipping_id) for order in self.sudo()]
+        else:
+            rows = [(self.env["res.users"].browse(vals["user_id"]) if "user_id" in vals else user,
+                     self.env["res.partner"].sudo().browse([
+                         vals[name] for name in ("partner_id", "partner_invoice_id",
+                                                 "partner_shipping_id") if vals.get(name)]))]
+        for salesperson, partners in rows:
+            if salesperson != user:
                 raise ValidationError(self.env._(
-                    "%(customer)s is not one of your customers: head office assigns "
-                    "customers to salespeople.", customer=order.sudo().partner_id.name))
+                    "A field representative's orders are his own: head office assigns "
+                    "orders and customers to salespeople."))
+            for partner in partners:
+                if partner.commercial_partner_id.user_id != user:
+                    raise ValidationError(self.env._(
+                        "%(customer)s is not one of your customers: head office assigns "
+                        "customers to salespeople.", customer=partner.name))
 
     # ------------------------------------------------------------------ computes
 
@@ -616,7 +632,12 @@ class SaleOrder(models.Model):
             raise UserError(self.env._(
                 "%(order)s is not collected by the customer: it is paid by invoice, not in "
                 "cash at the warehouse.", order=self.name))
-        journal = self.env["account.journal"].search([
+        if self.state != "sale":
+            raise UserError(self.env._(
+                "%(order)s is not confirmed: only a confirmed order is paid in cash.",
+                order=self.name))
+        # The warehouse reads no journals: the checks above are the access.
+        journal = self.env["account.journal"].sudo().search([
             ("type", "=", "cash"), ("company_id", "=", self.company_id.id)], limit=1)
         if not journal:
             raise UserError(self.env._("%(company)s has no cash journal.",
@@ -720,9 +741,9 @@ class SaleOrder(models.Model):
         return orders
 
     def write(self, vals):
+        if {"partner_id", "partner_invoice_id", "partner_shipping_id", "user_id"} & set(vals):
+            self._check_csp_rep_own_customer(vals)
         result = super().write(vals)
-        if {"partner_id", "user_id"} & set(vals):
-            self._check_csp_rep_own_customer()
         if CHECKED_ORDER_FIELDS & set(vals) and not self.env.context.get("csp_keep_approval"):
             self._csp_reset_approval(
                 self.env._("the order changed (%(fields)s)", fields=", ".join(

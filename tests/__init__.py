@@ -1,6 +1,7 @@
 from . import (
     test_access,
-    test_access_ownership,
+    test_access_matrix,
+    test_access_rules,
     test_after_sales,
     test_delivery,
     test_demo_data,

@@ -11,6 +11,7 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL, format_amount
 
 CHANNELS = [("all", "All"), ("head_office", "Head office"), ("field", "Field reps")]
@@ -73,6 +74,12 @@ class CspKpiReport(models.TransientModel):
     def _csp_data(self):
         """Every section's figures, tables and raw rows."""
         self.ensure_one()
+        # The figures come from SQL, past the record rules: the company is the
+        # one rule they would not apply by themselves.
+        if not self.env.su and self.company_id not in self.env.user.company_ids:
+            raise AccessError(self.env._(
+                "You have no access to %(company)s's figures.",
+                company=self.company_id.sudo().name))
         self.env.flush_all()
         return {
             "sections": [
