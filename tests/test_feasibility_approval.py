@@ -248,9 +248,9 @@ class TestFeasibilityApproval(ApprovalCase):
                          self.env.ref("customer_service_process.stage_feasibility"))
 
 
-@tagged("post_install", "-at_install")
-class TestFeasibilityLink(HttpCase, ApprovalCase):
-    """The approver's e-mail link: his token, once, and nothing for anyone else."""
+class FeasibilityLinkPages:
+    """The approver's page and its form, as his browser reaches them (mixed
+    into an HttpCase)."""
 
     def _open(self, check, token):
         return self.url_open(f"/csp/feasibility/{check.id}/{token}")
@@ -259,6 +259,11 @@ class TestFeasibilityLink(HttpCase, ApprovalCase):
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
         return self.url_open(f"/csp/feasibility/{check.id}/{token}/decide",
                              data=dict(data, csrf_token=csrf))
+
+
+@tagged("post_install", "-at_install")
+class TestFeasibilityLink(FeasibilityLinkPages, HttpCase, ApprovalCase):
+    """The approver's e-mail link: his token, once, and nothing for anyone else."""
 
     def test_approver_decides_from_the_link_once(self):
         order, check = self._pending()

@@ -27,7 +27,7 @@ from odoo.tools.misc import file_path
 from ..models.stock_picking import decode_image
 from .test_after_sales import AfterSalesCase
 from .test_delivery import DeliveryCase, png
-from .test_feasibility_approval import ApprovalCase
+from .test_feasibility_approval import ApprovalCase, FeasibilityLinkPages
 from .test_sales_materials import MaterialCase
 
 OVERSIZE = (11000, 11000)  # 121 megapixels in 15 KB
@@ -75,15 +75,7 @@ class LinkCase(HttpCase):
 
 
 @tagged("post_install", "-at_install")
-class TestFeasibilityLinkRoutes(LinkCase, ApprovalCase):
-
-    def _open(self, check, token):
-        return self.url_open(f"/csp/feasibility/{check.id}/{token}")
-
-    def _post(self, check, token, page, **data):
-        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-        return self.url_open(f"/csp/feasibility/{check.id}/{token}/decide",
-                             data=dict(data, csrf_token=csrf))
+class TestFeasibilityLinkRoutes(FeasibilityLinkPages, LinkCase, ApprovalCase):
 
     def test_approval_mail_reaches_the_approver_only(self):
         order, check = self._pending()
