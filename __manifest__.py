@@ -52,6 +52,7 @@
         "views/csp_feasibility_check_views.xml",
         "views/csp_sales_material_templates.xml",
         "views/csp_sales_material_views.xml",
+        "views/csp_statement_portal_templates.xml",
         "views/csp_feasibility_templates.xml",
         "views/csp_order_stage_views.xml",
         "views/csp_order_stage_log_views.xml",
@@ -63,6 +64,7 @@
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
+        "views/sale_portal_templates.xml",
         "views/stock_picking_views.xml",
         # Wizards
         "wizards/csp_delivery_confirm_views.xml",

@@ -1,1 +1,1 @@
-from . import delivery, feasibility, portal
+from . import complaint, delivery, feasibility, material, statement

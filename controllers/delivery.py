@@ -1,5 +1,9 @@
 """The customer's delivery confirmation page, reached from the dispatch
-notice: his own token, no login, and one answer (confirmed or disputed)."""
+notice: his own token, no login, and one answer (confirmed or disputed).
+
+Once answered, the link says what was recorded (HTTP 410: the form is
+gone); a wrong, altered or superseded token gets a plain 404 that shows
+nothing of the delivery or of the company."""
 
 import base64
 
@@ -8,24 +12,63 @@ import werkzeug.exceptions
 from odoo import http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
+from odoo.tools import format_date
+
+AWAITING = ("shipped", "delivered")
+# A used or expired link: the page says what happened, with this status.
+GONE = 410
 
 
 class DeliveryConfirmationController(http.Controller):
 
     def _picking_or_404(self, picking_id, token):
-        picking = request.env["stock.picking"]._csp_from_token(picking_id, token)
+        """The delivery of a valid token (awaiting an answer or not), or a
+        plain 404."""
+        picking = request.env["stock.picking"]._csp_from_token(picking_id, token, used=True)
         if not picking:
             raise request.not_found()
         return picking
 
+    @staticmethod
+    def _awaits(picking):
+        return picking.csp_delivery_state in AWAITING
+
+    @staticmethod
+    def _customer_env(picking):
+        """The delivery as its customer reads it: his language and time zone."""
+        partner = picking.partner_id
+        return picking.with_context(lang=partner.lang or request.env.lang,
+                                    tz=partner.tz or request.env.context.get("tz"))
+
+    def _layout_values(self, picking):
+        company = picking.company_id.sudo()
+        return {"company": company, "res_company": company,
+                "title": f"{company.name} - {picking.name}"}
+
     def _page(self, picking, token, status=200, **values):
-        lang = picking.partner_id.lang or request.env.lang
-        picking = picking.with_context(lang=lang)
+        picking = self._customer_env(picking)
         return request.render("customer_service_process.delivery_confirmation_page", dict(
-            values, picking=picking, token=token,
+            self._layout_values(picking), **values, picking=picking, token=token,
             moves=picking.move_ids.filtered(lambda m: m.state == "done" and m.quantity),
             problems=request.env["csp.delivery.dispute.line"]._fields["problem"]
             ._description_selection(picking.env)), status=status)
+
+    def _answered(self, picking, thanks=False):
+        """What was recorded: the thank-you page (200) right after the
+        answer, the used link (410) afterwards."""
+        picking = self._customer_env(picking)
+        dispute = picking.csp_dispute_ids[:1]
+        answered_at = picking.csp_confirmed_at or dispute.reported_at
+        channels = dict(picking._fields["csp_confirmation_channel"]._description_selection(
+            picking.env))
+        problems = dict(request.env["csp.delivery.dispute.line"]._fields["problem"]
+                        ._description_selection(picking.env))
+        return request.render("customer_service_process.delivery_confirmation_done", dict(
+            self._layout_values(picking), picking=picking, dispute=dispute, thanks=thanks,
+            answered_on=format_date(picking.env, answered_at) if answered_at else "",
+            channel=channels.get(picking.csp_confirmation_channel, ""), problems=problems,
+            moves=picking.move_ids.filtered(lambda m: m.state == "done" and m.quantity),
+        ), status=200 if thanks else GONE)
 
     def _refused(self, picking, token, error):
         """The page again with what was wrong, answered 400: nothing was saved."""
@@ -52,15 +95,22 @@ class DeliveryConfirmationController(http.Controller):
     @http.route("/csp/delivery/<int:picking_id>/<string:token>", type="http", auth="public",
                 methods=["GET"], website=False)
     def delivery_page(self, picking_id, token, **kwargs):
-        return self._page(self._picking_or_404(picking_id, token), token)
+        picking = self._picking_or_404(picking_id, token)
+        if not self._awaits(picking):
+            return self._answered(picking)
+        return self._page(picking, token)
 
     @http.route("/csp/delivery/<int:picking_id>/<string:token>/confirm", type="jsonrpc",
                 auth="public", website=False)
     def delivery_confirm(self, picking_id, token, name=None, signature=None, **kwargs):
         """Called by Odoo's portal signature form."""
-        picking = request.env["stock.picking"]._csp_from_token(picking_id, token)
+        picking = request.env["stock.picking"]._csp_from_token(picking_id, token, used=True)
         if not picking:
             self._json_refusal(request.env._("This link is no longer valid."), 404)
+        if not self._awaits(picking):
+            self._json_refusal(request.env._(
+                "This delivery was already answered: reload the page to see what was "
+                "recorded."), GONE)
         try:
             with request.env.cr.savepoint():
                 picking._csp_confirm(name, "portal", signature=signature,
@@ -69,7 +119,7 @@ class DeliveryConfirmationController(http.Controller):
             self._json_refusal(str(error), 400)
         return {
             "force_refresh": True,
-            "redirect_url": f"/csp/delivery/{picking.id}/done",
+            "redirect_url": f"/csp/delivery/{picking.id}/{token}/done",
         }
 
     @http.route("/csp/delivery/<int:picking_id>/<string:token>/note", type="http",
@@ -77,6 +127,8 @@ class DeliveryConfirmationController(http.Controller):
     def delivery_note(self, picking_id, token, remarks=None, photo=None, **kwargs):
         """Remarks and a photo, sent before the signed confirmation."""
         picking = self._picking_or_404(picking_id, token)
+        if not self._awaits(picking):
+            return self._answered(picking)
         try:
             with request.env.cr.savepoint():
                 picking._csp_add_receipt_note(remarks=remarks, photo=self._upload(photo))
@@ -89,6 +141,8 @@ class DeliveryConfirmationController(http.Controller):
                 auth="public", methods=["POST"], website=False)
     def delivery_dispute(self, picking_id, token, **post):
         picking = self._picking_or_404(picking_id, token)
+        if not self._awaits(picking):
+            return self._answered(picking)
         lines = []
         moves = picking.move_ids.filtered(lambda m: m.state == "done")
         try:
@@ -110,10 +164,13 @@ class DeliveryConfirmationController(http.Controller):
                                             photo=self._upload(post.get("photo")))
         except (UserError, ValidationError) as error:
             return self._refused(picking, token, error)
-        return request.redirect(f"/csp/delivery/{picking.id}/done")
+        return request.redirect(f"/csp/delivery/{picking.id}/{token}/done")
 
-    @http.route("/csp/delivery/<int:picking_id>/done", type="http", auth="public",
-                methods=["GET"], website=False)
-    def delivery_done(self, picking_id, **kwargs):
-        # Says nothing about the delivery: only that the answer was recorded.
-        return request.render("customer_service_process.delivery_confirmation_done", {})
+    @http.route("/csp/delivery/<int:picking_id>/<string:token>/done", type="http",
+                auth="public", methods=["GET"], website=False)
+    def delivery_done(self, picking_id, token, **kwargs):
+        """The thank-you page: what was recorded, for the link's holder only."""
+        picking = self._picking_or_404(picking_id, token)
+        if self._awaits(picking):
+            return request.redirect(f"/csp/delivery/{picking.id}/{token}")
+        return self._answered(picking, thanks=True)

@@ -1,19 +1,32 @@
 """The approver's link: decide on an order from the e-mail, without the
-backend.  The link carries the check's own token, works once, and shows
-nothing about any order to whoever holds a wrong one."""
+backend.  The link carries the check's own token and works once; used, it
+says what was decided (HTTP 410); it shows nothing about any order to
+whoever holds a wrong one (a plain 404)."""
 
 from odoo import fields, http
 from odoo.exceptions import AccessError, UserError
 from odoo.http import request
+from odoo.tools import format_date
+
+# A used link: the page says what happened, with this status.
+GONE = 410
 
 
 class FeasibilityDecisionController(http.Controller):
 
     def _check_or_404(self, check_id, token):
-        check = request.env["csp.feasibility.check"]._csp_from_token(check_id, token)
+        """The check of a valid token (pending or not), or a plain 404."""
+        check = request.env["csp.feasibility.check"]._csp_from_token(check_id, token,
+                                                                      used=True)
         if not check or not check.approver_id:
             raise request.not_found()
         return check
+
+    @staticmethod
+    def _layout_values(check):
+        company = check.company_id.sudo()
+        return {"company": company, "res_company": company,
+                "title": f"{company.name} - {check.order_id.name}"}
 
     def _render(self, check, token, **values):
         approver = check.approver_id
@@ -22,14 +35,29 @@ class FeasibilityDecisionController(http.Controller):
         return request.render("customer_service_process.feasibility_decision_page", dict(
             # The form posts back to the link it came from: the check keeps
             # only the token's digest.
-            values, check=check.with_env(env), token=token,
-            results=check.sudo().result_ids,
+            self._layout_values(check), **values, check=check.with_env(env), token=token,
+            results=check.sudo().with_context(lang=approver.lang).result_ids,
             show_costs=approver.has_group("customer_service_process.group_cost_viewer")))
+
+    def _decided(self, check, thanks=False):
+        """What was decided: right after the decision (200), or when the used
+        link is opened again (410)."""
+        approver = check.approver_id
+        check = check.sudo().with_context(lang=approver.lang or request.env.lang,
+                                          tz=approver.tz or request.env.context.get("tz"))
+        when = check.decided_at or check.write_date
+        return request.render("customer_service_process.feasibility_decision_done", dict(
+            self._layout_values(check), check=check, order=check.order_id, thanks=thanks,
+            decided_on=format_date(check.env, when) if when else "",
+            confirmed_on=format_date(check.env, check.confirmed_date)
+            if check.confirmed_date else ""), status=200 if thanks else GONE)
 
     @http.route("/csp/feasibility/<int:check_id>/<string:token>", type="http",
                 auth="public", methods=["GET"], website=False)
     def feasibility_page(self, check_id, token, **kwargs):
         check = self._check_or_404(check_id, token)
+        if check.state != "pending":
+            return self._decided(check)
         return self._render(check, token)
 
     @http.route("/csp/feasibility/<int:check_id>/<string:token>/decide", type="http",
@@ -37,6 +65,9 @@ class FeasibilityDecisionController(http.Controller):
     def feasibility_decide(self, check_id, token, decision=None, reason=None,
                            delivery_date=None, **kwargs):
         check = self._check_or_404(check_id, token)
+        if check.state != "pending":
+            # Decided already (a second click, another tab, the backend).
+            return self._decided(check)
         approver = check.approver_id
         as_approver = check.with_user(approver).with_context(lang=approver.lang)
         try:
@@ -55,5 +86,5 @@ class FeasibilityDecisionController(http.Controller):
         except (UserError, AccessError, ValueError) as error:
             check.invalidate_recordset()
             return self._render(check, token, error=str(error))
-        return request.render("customer_service_process.feasibility_decision_done", {
-            "check": check.sudo(), "order": check.sudo().order_id})
+        check.invalidate_recordset()
+        return self._decided(check, thanks=True)

@@ -3,6 +3,7 @@ company on a date, the level it reached, one letter per customer at his
 highest level, the pauses that kept invoices out.  Computed with one SQL
 query and batch creates; sent letter by letter, each in its own savepoint."""
 
+import base64
 import logging
 from collections import defaultdict
 from datetime import timedelta
@@ -244,7 +245,9 @@ class CspDunningRun(models.Model):
 
         report = self.env.ref("customer_service_process.action_report_dunning_letter")
         pdfs = [report._render_qweb_pdf(report.report_name, letter.ids)[0] for letter in letters]
-        self.write({"letters_pdf": merge_pdf(pdfs) if len(pdfs) > 1 else pdfs[0],
+        pdf = merge_pdf(pdfs) if len(pdfs) > 1 else pdfs[0]
+        # A Binary field takes base64, not the file's bytes.
+        self.write({"letters_pdf": base64.b64encode(pdf),
                     "letters_pdf_name": f"{self.name}.pdf"})
         return {
             "type": "ir.actions.act_url",

@@ -320,7 +320,6 @@ class CspFeasibilityCheck(models.Model):
             "decision_reason": reason,
             "confirmed_date": confirmed,
             "with_conditions": conditions,
-            "access_token": False,
         })
         if confirmed:
             order.sudo().commitment_date = datetime.combine(
@@ -355,7 +354,6 @@ class CspFeasibilityCheck(models.Model):
             "decided_by_id": self.env.uid,
             "decided_at": fields.Datetime.now(),
             "decision_reason": reason.strip(),
-            "access_token": False,
         })
         self._csp_close_approval_activity()
         order = self.order_id.sudo()
@@ -402,7 +400,7 @@ class CspFeasibilityCheck(models.Model):
         live = self.filtered(lambda c: c.state in ("pending", "approved"))
         if not live:
             return
-        live.sudo().write({"state": "cancelled", "reset_reason": why, "access_token": False})
+        live.sudo().write({"state": "cancelled", "reset_reason": why})
         live._csp_close_approval_activity()
         for order in live.order_id:
             order.sudo().message_post(body=self.env._(
@@ -411,10 +409,14 @@ class CspFeasibilityCheck(models.Model):
     # --------------------------------------------------- the approver's link
 
     @api.model
-    def _csp_from_token(self, check_id, token):
-        """The pending check the link points to, or nothing at all."""
+    def _csp_from_token(self, check_id, token, used=False):
+        """The pending check the link points to, or nothing at all.  With
+        `used`, also once decided or reset: the digest stays (the state says
+        the link is used) so that the page can say what happened."""
         check = self.sudo().browse(int(check_id)).exists()
-        if not check or check.state != "pending" or not token_matches(check.access_token, token):
+        if not check or not token_matches(check.access_token, token):
+            return self.browse()
+        if not used and check.state != "pending":
             return self.browse()
         return check
 

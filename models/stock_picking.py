@@ -223,12 +223,15 @@ class StockPicking(models.Model):
         return link_from_context(self)
 
     @api.model
-    def _csp_from_token(self, picking_id, token):
+    def _csp_from_token(self, picking_id, token, used=False):
         """The delivery the link points to, while it awaits the customer's
-        answer, or nothing at all."""
+        answer, or nothing at all.  With `used`, also once answered: the
+        digest stays after the answer (the state says the link is used) so
+        that the page can say what happened."""
         picking = self.sudo().browse(int(picking_id)).exists()
-        if (not picking or not token_matches(picking.csp_access_token, token)
-                or picking.csp_delivery_state not in ("shipped", "delivered")):
+        if not picking or not token_matches(picking.csp_access_token, token):
+            return self.browse()
+        if not used and picking.csp_delivery_state not in ("shipped", "delivered"):
             return self.browse()
         return picking
 
@@ -267,7 +270,6 @@ class StockPicking(models.Model):
             "csp_confirmation_channel": channel,
             "csp_confirmed_user_id": self.env.uid if channel in ("rep", "office") else False,
             "csp_signature": signature,
-            "csp_access_token": False,
         }
         # A photo or remarks the customer added before confirming stay.
         if photo:
@@ -331,7 +333,6 @@ class StockPicking(models.Model):
             "photo": photo,
             "line_ids": [fields.Command.create(vals) for vals in values],
         })
-        picking.csp_access_token = False
         body = self.env._("%(name)s reported a problem with the delivery: %(lines)s",
                           name=name, lines=dispute._csp_summary())
         picking.message_post(body=body)

@@ -5,7 +5,7 @@ source "$(dirname "$0")/env.sh"
 csp_require_odoo
 
 DEB_PACKAGES="postgresql libldap2-dev libsasl2-dev libpq-dev wkhtmltopdf poppler-utils
-xfonts-75dpi xfonts-base fontconfig chromium"
+xfonts-75dpi xfonts-base fontconfig chromium tesseract-ocr"
 
 install_debian_packages() {
     local missing=() p
@@ -34,7 +34,7 @@ build_venv() {
         # cbor2 5.4.2 (Odoo's pin for Python 3.11) builds only from source and
         # needs pkg_resources, which setuptools 81 removed: build it without
         # isolation against a capped setuptools, then install the rest.
-        "$venv/bin/pip" install -q "setuptools<81" "setuptools_scm<9"
+        "$venv/bin/pip" install -q --upgrade "setuptools>=70,<81" "setuptools_scm<9"
         local cbor
         cbor="$(grep -E '^cbor2==[0-9.]+ *; *python_version < .3.12.' "$ODOO_SRC/requirements.txt" | cut -d';' -f1 | tr -d ' ')"
         if [ -n "$cbor" ] && "$venv/bin/python" -c 'import sys; sys.exit(sys.version_info >= (3, 12))'; then
@@ -48,6 +48,13 @@ build_venv() {
     if ! "$venv/bin/python" -c "import odoo, sys; sys.exit(0 if odoo.__path__[0].startswith('$ODOO_SRC') else 1)" 2>/dev/null; then
         echo ">> installing Odoo from $ODOO_SRC into the venv"
         "$venv/bin/pip" install -q --no-deps -e "$ODOO_SRC" --config-settings editable_mode=compat >"$CSP_CACHE/odoo-pip.log" 2>&1
+    fi
+    # Odoo's websocket (gevent) process, with --workers, loads zope.* through
+    # pkg_resources; the old setuptools a venv starts with cannot read their
+    # metadata and the process crash-loops.  Repairs venvs built before too.
+    if ! "$venv/bin/python" -c "import pkg_resources as p; p.require('zope.interface', 'zope.event')" 2>/dev/null; then
+        echo ">> upgrading setuptools in the venv (pkg_resources must find zope.*)"
+        "$venv/bin/pip" install -q --upgrade "setuptools>=70,<81"
     fi
     # Earlier set-ups linked the venv into the clone; the addon must not hold it.
     if [ -L "$CSP_ROOT/.venv" ]; then rm -f "$CSP_ROOT/.venv"; fi

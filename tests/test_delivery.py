@@ -305,10 +305,18 @@ class TestDeliveryPortalPage(HttpCase, DeliveryCase):
         self.assertEqual(picking.csp_confirmed_by, "Jan Odbiorca")
         self.assertTrue(picking.csp_signature)
         again = self._confirm(picking, token, name="Someone else")
-        self.assertIn("error", again)
+        self.assertIn("already answered", again["error"])
         self.assertEqual(picking.csp_confirmed_by, "Jan Odbiorca")
-        with mute_logger("odoo.http", "werkzeug"):
-            self.assertEqual(self.url_open(self._url(picking, token)).status_code, 404)
+        # The used link says what was recorded, without the form.
+        used = self.url_open(self._url(picking, token))
+        self.assertEqual(used.status_code, 410)
+        self.assertRegex(used.text, r"Confirmed on [\d/.-]+ by Jan Odbiorca\.")
+        self.assertNotIn("o_csp_confirm_form", used.text)
+        # The thank-you page the signature form goes to says the same.
+        thanks = self.url_open(self._url(picking, token, "/done"))
+        self.assertEqual(thanks.status_code, 200)
+        self.assertIn("Thank you", thanks.text)
+        self.assertIn("by Jan Odbiorca", thanks.text)
 
     def test_remarks_and_photo_then_confirmation(self):
         picking = self._ship(self._order())
@@ -362,8 +370,18 @@ class TestDeliveryPortalPage(HttpCase, DeliveryCase):
         self.assertEqual(dispute.line_ids.quantity, 2.0)
         self.assertTrue(dispute.photo)
         self.assertEqual(picking.csp_delivery_state, "disputed")
-        with mute_logger("odoo.http", "werkzeug"):
-            self.assertEqual(self.url_open(self._url(picking, token)).status_code, 404)
+        self.assertIn("Disputed on", done.text)
+        self.assertIn("Cracked housing", done.text)
+        used = self.url_open(self._url(picking, token))
+        self.assertEqual(used.status_code, 410)
+        self.assertRegex(used.text, r"Disputed on [\d/.-]+ by Jan\.")
+        self.assertNotIn("Report the problem", used.text)
+        # A second report through the used link records nothing.
+        again = self.url_open(self._url(picking, token, "/dispute"), data={
+            "csrf_token": csrf, "name": "Jan", f"problem_{move.id}": "missing",
+            f"quantity_{move.id}": "1"})
+        self.assertEqual(again.status_code, 410)
+        self.assertEqual(len(picking.csp_dispute_ids), 1)
 
     def test_customer_signs_on_his_phone(self):
         self.browser_size = "375x667"

@@ -284,8 +284,12 @@ class TestFeasibilityLink(FeasibilityLinkPages, HttpCase, ApprovalCase):
         self.assertEqual(check.decided_by_id, self.manager)
         self.assertEqual(order.state, "sale")
 
+        used = self._open(check, token)
+        self.assertEqual(used.status_code, 410, "used once")
+        self.assertRegex(used.text,
+                         rf"Already decided: approved on [\d/.-]+ by {self.manager.name}")
+        self.assertNotIn("o_csp_decision_form", used.text)
         with mute_logger("odoo.http", "werkzeug"):
-            self.assertEqual(self._open(check, token).status_code, 404, "used once")
             replay = self.url_open(f"/csp/feasibility/{check.id}/{token}/decide",
                                    data={"decision": "refuse", "reason": "x"})
         self.assertNotEqual(replay.status_code, 200)

@@ -15,18 +15,22 @@ import importlib.util
 import io
 import json
 import re
+from unittest.mock import patch
 
 from PIL import Image
 from werkzeug.http import parse_options_header
 
+from odoo.addons.base.models.ir_actions_report import IrActionsReport
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 from odoo.tools.misc import file_path
+from odoo.tools.pdf import PdfFileReader
 
 from ..models.stock_picking import decode_image
 from .test_after_sales import AfterSalesCase
 from .test_delivery import DeliveryCase, png
+from .test_dunning import DunningCase
 from .test_feasibility_approval import ApprovalCase, FeasibilityLinkPages
 from .test_sales_materials import MaterialCase
 
@@ -117,14 +121,58 @@ class TestFeasibilityLinkRoutes(FeasibilityLinkPages, LinkCase, ApprovalCase):
         done = self._post(check, token, page, decision="approve")
         self.assertEqual(done.status_code, 200)
         self.assertEqual(check.state, "approved")
-        self.assertFalse(check.sudo().access_token, "cleared when used")
-        with mute_logger("odoo.http", "werkzeug"):
-            self.assertEqual(self._open(check, token).status_code, 404)
-            replay = self.url_open(f"/csp/feasibility/{check.id}/{token}/decide",
-                                   data={"csrf_token": csrf, "decision": "refuse",
-                                         "reason": "replayed"})
-        self.assertEqual(replay.status_code, 404)
+        # Kept after use: the state says the link is used, the page says so.
+        self.assertEqual(check.sudo().access_token, digest)
+        self.assertEqual(self._open(check, token).status_code, 410)
+        replay = self.url_open(f"/csp/feasibility/{check.id}/{token}/decide",
+                               data={"csrf_token": csrf, "decision": "refuse",
+                                     "reason": "replayed"})
+        self.assertEqual(replay.status_code, 410)
+        self.assertIn("Already decided", replay.text)
+        self.assertEqual(check.state, "approved")
         self.assertEqual(order.state, "sale")
+        # Used or not, a wrong token learns nothing.
+        with mute_logger("odoo.http", "werkzeug"):
+            for bad in ("wrong", altered(token), other_token, digest):
+                self.assertEqual(self._open(check, bad).status_code, 404, bad)
+
+    def test_decided_link_says_so_and_a_wrong_token_shows_nothing(self):
+        order, check = self._pending()
+        token = self._mailed_token(check)
+        # Decided in the backend: the mailed link tells the approver.
+        self._decide(check, self.manager)
+        self.assertEqual(check.state, "approved")
+        used = self._open(check, token)
+        self.assertEqual(used.status_code, 410)
+        self.assertRegex(used.text, rf"Already decided: approved on [\d/.-]+ by "
+                                    rf"{self.manager.name}\.")
+        self.assertIn(order.name, used.text)
+        self.assertIn(self.company.name, used.text)
+        self.assertNotIn("o_csp_decision_form", used.text)
+        self.assertNotIn('name="csrf_token"', used.text)
+        with mute_logger("odoo.http", "werkzeug"):
+            wrong = self._open(check, altered(token))
+        self.assertEqual(wrong.status_code, 404)
+        for secret in (order.name, order.partner_id.name, self.company.name):
+            self.assertNotIn(secret, wrong.text)
+
+    def test_refused_and_reset_links_say_what_happened(self):
+        order, check = self._pending()
+        token = self._mailed_token(check)
+        page = self._open(check, token)
+        self._post(check, token, page, decision="refuse", reason="No capacity")
+        used = self._open(check, token)
+        self.assertEqual(used.status_code, 410)
+        self.assertIn("Already decided: refused on", used.text)
+        self.assertIn("No capacity", used.text)
+        _order, reset = self._pending()
+        reset_token = self._mailed_token(reset)
+        reset._csp_reset("the quantities changed")
+        withdrawn = self._open(reset, reset_token)
+        self.assertEqual(withdrawn.status_code, 410)
+        self.assertIn("Withdrawn on", withdrawn.text)
+        self.assertIn("the quantities changed", withdrawn.text)
+        self.assertEqual(order.state, "cancel")
 
     def test_decision_without_csrf_token_is_refused(self):
         order, check = self._pending()
@@ -225,18 +273,61 @@ class TestDeliveryLinkRoutes(LinkCase, AfterSalesCase):
         confirmed = self._confirm(picking, token, name="Jan Odbiorca", signature=png().decode())
         self.assertEqual(confirmed.status_code, 200)
         self.assertTrue(confirmed.json()["result"].get("force_refresh"))
-        self.assertFalse(picking.sudo().csp_access_token, "cleared when used")
-        with mute_logger("odoo.http", "werkzeug"):
-            self.assertEqual(self.url_open(self._url(picking, token)).status_code, 404)
-            replay = self._confirm(picking, token, name="Someone else")
-            self.assertEqual(replay.status_code, 404)
-            note = self.url_open(self._url(picking, token, "/note"),
-                                 data={"csrf_token": csrf, "remarks": "late"})
-            self.assertEqual(note.status_code, 404)
+        # Kept after use: the state says the link is used, the page says so.
+        self.assertEqual(picking.sudo().csp_access_token, digest)
+        self.assertEqual(self.url_open(self._url(picking, token)).status_code, 410)
+        replay = self._confirm(picking, token, name="Someone else")
+        self.assertEqual(replay.status_code, 410)
+        self.assertIn("already answered", replay.json()["result"]["error"])
+        note = self.url_open(self._url(picking, token, "/note"),
+                             data={"csrf_token": csrf, "remarks": "late"})
+        self.assertEqual(note.status_code, 410)
         self.assertEqual(picking.csp_confirmed_by, "Jan Odbiorca")
         self.assertFalse(picking.csp_remarks)
+        # Used or not, a wrong token learns nothing.
+        with mute_logger("odoo.http", "werkzeug"):
+            for bad in bad_tokens:
+                self.assertEqual(self.url_open(self._url(picking, bad)).status_code, 404, bad)
+                self.assertEqual(self.url_open(self._url(picking, bad, "/done")).status_code,
+                                 404, bad)
         # The other delivery's link was never touched.
         self.assertEqual(self.url_open(self._url(other, other_token)).status_code, 200)
+
+    def test_used_link_says_what_was_recorded_and_a_wrong_token_shows_nothing(self):
+        with self.at("2026-03-02 10:00:00"):
+            picking = self._ship(self._order())
+        token = self._mailed_token(picking)
+        order = picking.sale_id
+        with self.at("2026-03-04 12:00:00"):
+            picking._csp_confirm("Jan Odbiorca", "portal", signature=png())
+        used = self.url_open(self._url(picking, token))
+        self.assertEqual(used.status_code, 410)
+        self.assertIn("Confirmed on 03/04/2026 by Jan Odbiorca.", used.text)
+        self.assertIn(self.company.name, used.text)
+        self.assertIn("o_csp_company", used.text)
+        self.assertIn(picking.name, used.text)
+        # No form of any kind: nothing more to answer.
+        for form in ("o_csp_confirm_form", "<form", 'name="csrf_token"', "/confirm"):
+            self.assertNotIn(form, used.text)
+        with mute_logger("odoo.http", "werkzeug"):
+            wrong = self.url_open(self._url(picking, altered(token)))
+            done = self.url_open(self._url(picking, altered(token), "/done"))
+        for response in (wrong, done):
+            self.assertEqual(response.status_code, 404)
+            for secret in (order.name, picking.name, order.partner_id.name, "Jan Odbiorca",
+                           self.company.name):
+                self.assertNotIn(secret, response.text)
+
+    def test_confirmed_by_the_rep_the_customers_link_says_so(self):
+        with self.at("2026-03-02 10:00:00"):
+            picking = self._ship(self._order())
+        token = self._mailed_token(picking)
+        with self.at("2026-03-03 12:00:00"):
+            picking.with_user(self.rep)._csp_confirm("Anna Magazyn", "rep")
+        used = self.url_open(self._url(picking, token))
+        self.assertEqual(used.status_code, 410)
+        self.assertIn("Confirmed on 03/03/2026 by Anna Magazyn.", used.text)
+        self.assertIn("on the rep", used.text)
 
     def test_oversize_bomb_and_broken_images_are_refused_with_a_message(self):
         picking = self._ship(self._order())
@@ -389,6 +480,80 @@ class TestMaterialLinkRoutes(LinkCase, MaterialCase):
             self.assertEqual(self.url_open(f"/my/materials/{other.id}").status_code, 404)
             self.assertEqual(self.url_open(
                 f"/my/materials/{other.id}/{self.files[0].id}").status_code, 404)
+
+
+@tagged("post_install", "-at_install")
+class TestStatementPage(HttpCase, DunningCase):
+    """/my/statement: the open items of the PDF statement as a portal page;
+    the PDF itself only when asked for."""
+
+    def test_open_items_with_amounts_and_the_pdf_on_demand(self):
+        new_test_user(self.env, login="csp_portal_statement_page", groups="base.group_portal",
+                      partner_id=self.rep_contact.id, password="csp_portal_statement_page")
+        overdue = self._invoice(self.rep_customer, 123.0, "2026-01-15")
+        not_due = self._invoice(self.rep_customer, 77.5, "2099-01-15")
+        paid = self._invoice(self.rep_customer, 40.0, "2026-01-15")
+        self._pay(paid, 40.0)
+        other = self._invoice(self.customer, 456.0, "2026-01-15")
+        self.authenticate("csp_portal_statement_page", "csp_portal_statement_page")
+        # Odoo answers reports with HTML while tests run; this server lets
+        # wkhtmltopdf fetch its styles, so the customer gets a real PDF.
+        render, rendered = IrActionsReport._render_qweb_pdf, []
+
+        def render_pdf(report, *args, **kwargs):
+            rendered.append(args)
+            return render(report.with_context(force_report_rendering=True), *args, **kwargs)
+
+        with patch.object(IrActionsReport, "_render_qweb_pdf", render_pdf):
+            page = self.url_open("/my/statement")
+            self.assertEqual(page.status_code, 200)
+            self.assertTrue(page.headers["Content-Type"].startswith("text/html"))
+            self.assertFalse(rendered, "no PDF until the customer asks for it")
+            pdf = self.url_open("/my/statement/pdf", timeout=180)
+        text = page.text
+        for invoice in (overdue, not_due):
+            self.assertIn(invoice.name, text)
+        for invoice in (paid, other):
+            self.assertNotIn(invoice.name, text)
+        for amount in ("123.00", "77.50", "200.50"):  # each item, then the total
+            self.assertIn(amount, text)
+        self.assertIn("overdue", text)
+        self.assertEqual(text.count("o_csp_overdue"), 1)
+        self.assertEqual(text.count("o_csp_not_due"), 1)
+        self.assertIn("o_portal_submenu", text)  # Odoo's portal breadcrumbs
+        self.assertIn('href="/my/statement/pdf"', text)
+
+        self.assertEqual(len(rendered), 1)
+        self.assertEqual(pdf.status_code, 200)
+        self.assertEqual(pdf.headers["Content-Type"], "application/pdf")
+        self.assertIn("Rep One Customer", parse_options_header(
+            pdf.headers["Content-Disposition"])[1]["filename"])
+        self.assertGreater(len(self._pdf_pages(pdf.content)), 0)
+        # Debian's wkhtmltopdf (unpatched Qt) draws the report's web fonts
+        # as outlines: the styled PDF has no text to read.  Without its
+        # styles (report.url points nowhere) it writes text in a system font.
+        self.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:9")
+        with patch.object(IrActionsReport, "_render_qweb_pdf", render_pdf), \
+                mute_logger("odoo.addons.base.models.ir_actions_report"):
+            plain = self.url_open("/my/statement/pdf", timeout=180)
+        pdf_text = " ".join(" ".join(page.extract_text().split())  # words may end in tabs
+                            for page in self._pdf_pages(plain.content))
+        self.assertIn("Rep One Customer", pdf_text)
+        self.assertIn(overdue.name, pdf_text)
+        self.assertNotIn(other.name, pdf_text)
+
+    def _pdf_pages(self, content):
+        self.assertTrue(content.startswith(b"%PDF"), content[:100])
+        return PdfFileReader(io.BytesIO(content)).pages
+
+    def test_no_open_items(self):
+        new_test_user(self.env, login="csp_portal_statement_none", groups="base.group_portal",
+                      partner_id=self.rep_contact.id, password="csp_portal_statement_none")
+        self.authenticate("csp_portal_statement_none", "csp_portal_statement_none")
+        page = self.url_open("/my/statement")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("You have no open items.", page.text)
+        self.assertIn('href="/my/statement/pdf"', page.text)
 
 
 @tagged("post_install", "-at_install")

@@ -169,8 +169,18 @@ class TestMaterialsPortal(HttpCase, MaterialCase):
         self.assertIn("Current leaflet", self.url_open("/my/materials").text)
         current.sudo().valid_to = "2021-01-01"
         self.assertNotIn("Current leaflet", self.url_open("/my/materials").text)
+        # The link of an expired material says so, with the company's contact.
+        self.authenticate(None, None)
+        expired = self.url_open(f"/csp/material/{send.id}/{token}")
+        self.assertEqual(expired.status_code, 410)
+        self.assertIn("no longer available", expired.text)
+        self.assertIn(self.company.name, expired.text)
+        self.assertNotIn("pumps-2026.pdf", expired.text)
+        file = self.url_open(f"/csp/material/{send.id}/{token}/{self.leaflet.id}")
+        self.assertEqual(file.status_code, 410)
+        self.assertNotEqual(file.content, self.leaflet.raw)
         with mute_logger("odoo.http", "werkzeug"):
-            self.assertEqual(self.url_open(f"/csp/material/{send.id}/{token}").status_code, 404)
+            self.assertEqual(self.url_open(f"/csp/material/{send.id}/wrong").status_code, 404)
 
 
 @tagged("post_install", "-at_install")
