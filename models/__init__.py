@@ -1,5 +1,6 @@
 # First: the mixin the other models inherit.
 from . import csp_process_owned  # noqa: I001
+from . import csp_batch
 from . import (
     account_move,
     csp_complaint,

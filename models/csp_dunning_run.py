@@ -1,7 +1,9 @@
 """The dunning run (subprocess f): every open overdue customer invoice of a
 company on a date, the level it reached, one letter per customer at his
 highest level, the pauses that kept invoices out.  Computed with one SQL
-query and batch creates; sent letter by letter, each in its own savepoint."""
+query and batch creates.  Sending and printing are queued: cron workers do
+them in committed batches (csp.batch), the run shows their progress and
+tells the user who asked when they are done."""
 
 import base64
 import logging
@@ -13,6 +15,7 @@ from psycopg2 import errors as pg_errors
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools.pdf import merge_pdf
 
 _logger = logging.getLogger(__name__)
 
@@ -20,8 +23,11 @@ _logger = logging.getLogger(__name__)
 class CspDunningRun(models.Model):
     _name = "csp.dunning.run"
     _description = "Dunning Run"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "csp.process.owned"]
     _order = "date desc, id desc"
+    _csp_process_fields = frozenset({
+        "state", "report", "send_user_id", "print_state", "print_user_id", "letters_pdf",
+        "letters_pdf_name"})
 
     name = fields.Char(compute="_compute_name", store=True)
     company_id = fields.Many2one(
@@ -29,7 +35,8 @@ class CspDunningRun(models.Model):
         readonly=True)
     date = fields.Date(required=True, default=fields.Date.context_today, readonly=True)
     state = fields.Selection(
-        [("draft", "To Review"), ("sent", "Sent"), ("cancel", "Cancelled")],
+        [("draft", "To Review"), ("sending", "Sending"), ("sent", "Sent"),
+         ("cancel", "Cancelled")],
         default="draft", required=True, tracking=True, readonly=True)
     automatic = fields.Boolean(readonly=True, help="Made by the daily cron.")
     letter_ids = fields.One2many("csp.dunning.letter", "run_id", string="Letters")
@@ -39,6 +46,17 @@ class CspDunningRun(models.Model):
     report = fields.Text(readonly=True, help="What sending found: fallbacks and failures.")
     letters_pdf = fields.Binary(string="Printed Letters", readonly=True, attachment=True)
     letters_pdf_name = fields.Char(readonly=True)
+    send_user_id = fields.Many2one(
+        "res.users", string="Sent by", readonly=True, copy=False,
+        help="Who pressed Send: the letters go out in his name, and he is told when "
+             "they are all sent.")
+    send_progress = fields.Char(compute="_compute_progress", string="Sending")
+    print_state = fields.Selection(
+        [("printing", "Printing"), ("done", "Printed"), ("failed", "Failed")],
+        readonly=True, copy=False)
+    print_user_id = fields.Many2one("res.users", string="Printed by", readonly=True,
+                                    copy=False)
+    print_progress = fields.Char(compute="_compute_progress", string="Printing")
 
     # A company has one run per date (a cancelled one can be redone).
     _company_date_unique = models.UniqueIndex(
@@ -55,6 +73,40 @@ class CspDunningRun(models.Model):
         for run in self:
             run.letter_count = len(run.letter_ids)
             run.skip_count = len(run.skip_ids)
+
+    @api.depends("state", "print_state", "letter_ids.state", "letter_ids.print_state")
+    def _compute_progress(self):
+        """*1,200 of 1,747 letters sent*, counted in one grouped query."""
+        counts = defaultdict(int)
+        runs = self.filtered("id")
+        if runs:
+            for run, state, print_state, count in self.env["csp.dunning.letter"].sudo() \
+                    ._read_group([("run_id", "in", runs.ids)],
+                                 ["run_id", "state", "print_state"], ["__count"]):
+                counts[run.id, "state", state] += count
+                counts[run.id, "print", print_state] += count
+        for run in self:
+            key = run._origin.id
+            sent = counts[key, "state", "sent"] + counts[key, "state", "nothing"]
+            failed = counts[key, "state", "failed"]
+            total = sent + failed + counts[key, "state", "draft"]
+            progress = False
+            if run.state in ("sending", "sent") and total:
+                progress = self.env._("%(done)s of %(total)s letters sent",
+                                      done=sent, total=total)
+                if failed:
+                    progress += self.env._(", %(count)s failed", count=failed)
+            run.send_progress = progress
+            printed = counts[key, "print", "printed"]
+            failed = counts[key, "print", "failed"]
+            total = printed + failed + counts[key, "print", "queued"]
+            progress = False
+            if run.print_state and total:
+                progress = self.env._("%(done)s of %(total)s letters printed",
+                                      done=printed, total=total)
+                if failed:
+                    progress += self.env._(", %(count)s failed", count=failed)
+            run.print_progress = progress
 
     # ------------------------------------------------------------ making it
 
@@ -191,30 +243,24 @@ class CspDunningRun(models.Model):
     # -------------------------------------------------------------- sending
 
     def action_send(self):
-        """Send every letter still to send; each letter on its own, so that
-        one failing customer does not stop the others."""
+        """Queue every letter still to send: the run is *Sending* and the
+        cron `ir_cron_dunning_send` sends its letters in batches; the user is
+        told when they are all sent."""
+        self.check_access("write")
         for run in self:
             run._csp_lock_for_send()
-            letters = run.letter_ids.filtered(lambda letter: letter.state == "draft")
-            problems = []
-            for letter in letters:
-                try:
-                    with self.env.cr.savepoint():
-                        letter._csp_send()
-                except Exception as error:
-                    _logger.exception("Dunning letter to %s failed", letter.partner_id.name)
-                    letter.write({"state": "failed", "error": str(error)})
-                    problems.append(self.env._("%(customer)s: failed (%(error)s)",
-                                               customer=letter.partner_id.name, error=error))
-            for letter in letters.filtered("fallback_reason"):
-                problems.append(f"{letter.partner_id.name}: {letter.fallback_reason}")
-            run.write({"state": "sent", "report": "\n".join(problems) or False})
-            printed = run.letter_ids.filtered(
-                lambda letter: letter.state == "sent" and letter.channel == "letter")
-            if printed:
-                run.message_post(body=self.env._(
-                    "%(count)s letter(s) to print: use Print Letters.", count=len(printed)))
-        return True
+            run._csp_queue_send()
+        return self._csp_notify_action(self.env._(
+            "The letters are being sent in the background. You will be notified when "
+            "they are all sent."))
+
+    def _csp_queue_send(self):
+        """The process's side of Send (also the daily cron's): the run is
+        being sent, in the name of the current user."""
+        self.ensure_one()
+        self.sudo().write({"state": "sending", "send_user_id": self.env.user.id,
+                           "report": False})
+        self.env["csp.dunning.letter"]._csp_batch_queue("dunning_send")
 
     def _csp_lock_for_send(self):
         """A run is sent once: the row lock makes a second sender wait, and
@@ -222,36 +268,169 @@ class CspDunningRun(models.Model):
         self.ensure_one()
         self.env.cr.execute(SQL("SELECT id FROM csp_dunning_run WHERE id = %s FOR UPDATE",
                                 self.id))
-        self.invalidate_recordset(["state"])
+        self.invalidate_recordset(["state", "print_state"])
         if self.state != "draft":
             raise UserError(self.env._("%(run)s was already sent or cancelled.", run=self.name))
+        if self.print_state == "printing":
+            raise UserError(self.env._(
+                "The letters of %(run)s are being printed; send them once they are.",
+                run=self.name))
+
+    def _csp_finish_sending(self):
+        """Runs being sent whose letters are all done become *Sent*, with
+        their report; whoever pressed Send is told.  Called after each batch,
+        in its transaction."""
+        runs = self.filtered(lambda run: run.state == "sending")
+        if not runs:
+            return
+        queued = {run.id for [run] in self.env["csp.dunning.letter"]._read_group(
+            [("run_id", "in", runs.ids), ("state", "=", "draft")], ["run_id"])}
+        for run in runs.filtered(lambda run: run.id not in queued):
+            letters = run.letter_ids
+            failed = letters.filtered(lambda letter: letter.state == "failed")
+            problems = [self.env._("%(customer)s: failed (%(error)s)",
+                                   customer=letter.partner_id.name, error=letter.error)
+                        for letter in failed]
+            problems += [f"{letter.partner_id.name}: {letter.fallback_reason}"
+                         for letter in letters.filtered(
+                             lambda letter: letter.fallback_reason and letter.state in (
+                                 "sent", "nothing", "failed"))]
+            run.sudo().write({"state": "sent", "report": "\n".join(problems) or False})
+            sent = letters.filtered(lambda letter: letter.state in ("sent", "nothing"))
+            body = self.env._("%(run)s is sent: %(sent)s of %(total)s letters.",
+                              run=run.name, sent=len(sent), total=len(sent | failed))
+            if failed:
+                body += " " + self.env._(
+                    "%(count)s failed: see the report and the letters.", count=len(failed))
+            printed = letters.filtered(
+                lambda letter: letter.state == "sent" and letter.channel == "letter")
+            if printed:
+                body += " " + self.env._(
+                    "%(count)s letter(s) to print: use Print Letters.", count=len(printed))
+            run._csp_tell(run.send_user_id, body, "warning" if failed else "success")
+
+    def _csp_tell(self, user, body, kind="success"):
+        """`body` in the run's chatter, to `user` in his inbox (or by e-mail,
+        as he chose) and as a notification in his open web client."""
+        self.ensure_one()
+        partner = user.partner_id if user and not user._is_superuser() else None
+        self.sudo().message_post(
+            body=body, message_type="comment", subtype_xmlid="mail.mt_note",
+            author_id=self.env.ref("base.partner_root").id,
+            partner_ids=partner.ids if partner else [])
+        if partner:
+            user.sudo()._bus_send("simple_notification", {
+                "type": kind, "title": self.name, "message": body, "sticky": True})
+
+    def _csp_notify_action(self, message):
+        """The button's answer: a notification, then the form reloaded."""
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info", "message": message, "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_cancel(self):
+        self.check_access("write")
         for run in self:
             if run.state != "draft":
                 raise UserError(self.env._("Only a run to review can be cancelled."))
-        self.write({"state": "cancel"})
+        # Printing stops with it.
+        self.letter_ids.filtered(lambda letter: letter.print_state == "queued").sudo().write(
+            {"print_state": False})
+        self.sudo().write({"state": "cancel", "print_state": False})
         return True
 
+    # ------------------------------------------------------------- printing
+
     def action_print_letters(self):
-        """The printed letters of the run as one PDF (rendered one letter at a
-        time: Debian's wkhtmltopdf renders a single document per call)."""
+        """Queue the printing of the run's printed letters: the cron
+        `ir_cron_dunning_print` renders them in batches (one letter per
+        wkhtmltopdf call: Debian's wkhtmltopdf renders a single document per
+        call) and merges them into one PDF; the user is told when it is
+        ready to download."""
         self.ensure_one()
+        self.check_access("write")
+        self.env.cr.execute(SQL("SELECT id FROM csp_dunning_run WHERE id = %s FOR UPDATE",
+                                self.id))
+        self.invalidate_recordset(["state", "print_state"])
+        if self.state == "sending":
+            raise UserError(self.env._(
+                "The letters of %(run)s are being sent; print them once they are all sent.",
+                run=self.name))
+        if self.print_state == "printing":
+            raise UserError(self.env._("The letters of %(run)s are already being printed.",
+                                       run=self.name))
         letters = self.letter_ids.filtered(lambda letter: letter.channel == "letter"
                                            and letter.state in ("draft", "sent"))
         if not letters:
             raise UserError(self.env._("This run has no printed letters."))
-        from odoo.tools.pdf import merge_pdf  # noqa: PLC0415
+        # A new print: the letters as they are now, the previous PDFs gone.
+        self.letter_ids.filtered("print_state").sudo().write(
+            {"print_state": False, "print_error": False, "print_pdf": False})
+        letters.sudo().write({"print_state": "queued"})
+        self.sudo().write({"print_state": "printing", "print_user_id": self.env.user.id,
+                           "letters_pdf": False, "letters_pdf_name": False})
+        self.env["csp.dunning.letter"]._csp_batch_queue("dunning_print")
+        return self._csp_notify_action(self.env._(
+            "%(count)s letter(s) are being printed in the background. You will be notified "
+            "when the PDF is ready.", count=len(letters)))
 
-        report = self.env.ref("customer_service_process.action_report_dunning_letter")
-        pdfs = [report._render_qweb_pdf(report.report_name, letter.ids)[0] for letter in letters]
-        pdf = merge_pdf(pdfs) if len(pdfs) > 1 else pdfs[0]
-        # A Binary field takes base64, not the file's bytes.
-        self.write({"letters_pdf": base64.b64encode(pdf),
-                    "letters_pdf_name": f"{self.name}.pdf"})
+    def _csp_finish_printing(self):
+        """Runs whose letters are all rendered get them merged into one PDF;
+        whoever asked is told.  Called after each batch, in its transaction."""
+        runs = self.filtered(lambda run: run.print_state == "printing")
+        if not runs:
+            return
+        queued = {run.id for [run] in self.env["csp.dunning.letter"]._read_group(
+            [("run_id", "in", runs.ids), ("print_state", "=", "queued")], ["run_id"])}
+        for run in runs.filtered(lambda run: run.id not in queued):
+            letters = run.letter_ids.filtered("print_state")
+            printed = letters.filtered(lambda letter: letter.print_state == "printed")
+            failed = letters - printed
+            attachments = {attachment.res_id: attachment for attachment in self.env[
+                "ir.attachment"].sudo().search([
+                    ("res_model", "=", "csp.dunning.letter"), ("res_field", "=", "print_pdf"),
+                    ("res_id", "in", printed.ids)])}
+            pdfs = [attachments[letter.id].raw for letter in printed
+                    if letter.id in attachments]
+            values = {"print_state": "done" if pdfs else "failed"}
+            body = self.env._("%(count)s printed letter(s) of %(run)s are ready to download.",
+                              count=len(pdfs), run=run.name) if pdfs else self.env._(
+                "No letter of %(run)s could be printed.", run=run.name)
+            if pdfs:
+                try:
+                    pdf = merge_pdf(pdfs) if len(pdfs) > 1 else pdfs[0]
+                except Exception as error:  # told to the user
+                    _logger.exception("Merging the letters of %s failed", run.name)
+                    values["print_state"] = "failed"
+                    body = self.env._("The letters of %(run)s could not be merged: %(error)s",
+                                      run=run.name, error=error)
+                else:
+                    # A Binary field takes base64, not the file's bytes.
+                    values.update(letters_pdf=base64.b64encode(pdf),
+                                  letters_pdf_name=f"{run.name}.pdf")
+                    # The merged PDF holds them now.
+                    printed.sudo().write({"print_pdf": False})
+            run.sudo().write(values)
+            if failed:
+                body += " " + self.env._("%(count)s failed: %(errors)s", count=len(failed),
+                                         errors="; ".join(
+                    f"{letter.partner_id.name}: {letter.print_error}" for letter in failed))
+            run._csp_tell(run.print_user_id, body, "warning" if failed else "success")
+
+    def action_download_letters(self):
+        """The merged PDF of the printed letters, once ready."""
+        self.ensure_one()
+        if not self.letters_pdf:
+            raise UserError(self.env._("The printed letters of %(run)s are not ready yet.",
+                                       run=self.name))
         return {
             "type": "ir.actions.act_url",
-            "url": f"/web/content/csp.dunning.run/{self.id}/letters_pdf/{self.name}.pdf"
+            "url": f"/web/content/csp.dunning.run/{self.id}/letters_pdf/{self.letters_pdf_name}"
                    "?download=true",
             "target": "self",
         }
@@ -272,6 +451,8 @@ class CspDunningRun(models.Model):
                     run = self.with_company(company)._csp_create_run(company, today,
                                                                      automatic=True)
                     if company.csp_dunning_auto_send:
-                        run.action_send()
+                        # The same path as Send: queued, sent by cron workers.
+                        run._csp_lock_for_send()
+                        run._csp_queue_send()
             except Exception:
                 _logger.exception("Dunning run of %s failed", company.name)

@@ -6,6 +6,7 @@ from . import (
     test_delivery,
     test_demo_data,
     test_dunning,
+    test_dunning_batches,
     test_feasibility,
     test_feasibility_approval,
     test_foundation,

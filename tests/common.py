@@ -128,3 +128,71 @@ class CustomerProcessCase(TransactionCase):
         with freeze_time(moment):
             yield
             self.env.flush_all()
+
+
+def run_queued_crons(env, max_rounds=100):
+    """Run the addon's queued cron work to completion, as cron workers would.
+
+    Each active cron of the addon with work queued (a trigger due, or records
+    left in the domain of one of its `csp.batch` jobs) is run through
+    ir.cron's own job runner (`method_direct_trigger`: the job in a
+    transaction of its own, committed batch by batch by `_commit_progress`,
+    run again while partially done), in a thread of its own as a cron worker
+    (the test's lock released meanwhile, so that wkhtmltopdf can fetch its
+    CSS from the test server), round after round until no cron has work
+    left.  The registry is put in test mode when it is not (a
+    TransactionCase; an HttpCase always is), so that the cron's cursor and
+    its commits are savepoints of the test's transaction.  Call it after
+    pressing a button that queues work (Send, Print Letters)."""
+    import threading  # noqa: PLC0415
+    from contextlib import ExitStack  # noqa: PLC0415
+
+    from odoo import fields  # noqa: PLC0415
+    from odoo.tests.common import BaseCase, release_test_lock  # noqa: PLC0415
+
+    def as_cron_worker(cron):
+        failures = []
+
+        def work():
+            try:
+                cron.method_direct_trigger()
+            except BaseException as error:  # raised again below
+                failures.append(error)
+
+        worker = threading.Thread(target=work, name=f"csp cron worker {cron.id}")
+        with release_test_lock():
+            worker.start()
+            worker.join()
+        if failures:
+            raise failures[0]
+
+    registry = env.registry
+    with ExitStack() as stack:
+        env.flush_all()
+        if "cursor" not in vars(registry):  # not in test mode yet
+            for patcher in BaseCase._registry_test_mode_patches(cr=env.cr, registry=registry):
+                stack.enter_context(patcher)
+        stack.callback(env.invalidate_all)
+        su = env(su=True)
+        crons = su["ir.cron"].browse(su["ir.model.data"].search([
+            ("module", "=", "customer_service_process"), ("model", "=", "ir.cron"),
+        ]).mapped("res_id")).exists().filtered("active")
+        jobs = [(su[name], job, su.ref(xmlid)) for name, model in registry.items()
+                if not model._abstract and getattr(model, "_csp_batch_jobs", None)
+                for job, xmlid in model._csp_batch_jobs.items()]
+        for _round in range(max_rounds):
+            now = fields.Datetime.now()
+            due = su["ir.cron.trigger"].search(
+                [("cron_id", "in", crons.ids), ("call_at", "<=", now)]).cron_id
+            due |= su["ir.cron"].union(*(
+                cron for Model, job, cron in jobs
+                if cron in crons and Model.search_count(Model._csp_batch_domain(job))))
+            if not due:
+                return
+            for cron in due:
+                # What a cron worker clears when it takes the job.
+                su["ir.cron.trigger"].search(
+                    [("cron_id", "=", cron.id), ("call_at", "<=", now)]).unlink()
+                as_cron_worker(cron)
+                env.invalidate_all()
+        raise AssertionError(f"Cron work still queued after {max_rounds} rounds: {due}")

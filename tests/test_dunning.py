@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import CustomerProcessCase
+from .common import CustomerProcessCase, run_queued_crons
 
 
 class DunningCase(CustomerProcessCase):
@@ -42,6 +42,13 @@ class DunningCase(CustomerProcessCase):
         wizard.date = on
         action = wizard.save().action_run()
         return self.env["csp.dunning.run"].with_user(user).browse(action["res_id"])
+
+    def _send(self, run):
+        """Send as the accountant does: the button queues, cron workers send."""
+        run.action_send()
+        self.assertEqual(run.state, "sending")
+        run_queued_crons(self.env)
+        return run
 
     def _pay(self, invoice, amount):
         self.env["account.payment.register"].with_user(self.accountant).with_context(
@@ -91,7 +98,7 @@ class TestDunningRun(DunningCase):
         letter = run.letter_ids
         self.assertIn("140.00", letter.totals)
         self._pay(second, 80.0)  # after the run was made
-        run.action_send()
+        self._send(run)
         self.assertEqual(letter.state, "sent")
         removed = letter.line_ids.filtered(lambda x: x.move_id == second)
         self.assertTrue(removed.excluded)
@@ -103,17 +110,23 @@ class TestDunningRun(DunningCase):
             ("model", "=", "csp.dunning.letter"), ("res_id", "=", letter.id),
             ("subtype_id", "=", self.env.ref("mail.mt_comment").id)])
         self.assertEqual(len(mail), 1)
-        self.assertTrue(mail.attachment_ids)
+        # The letter's content is the mail; no PDF is rendered at send time.
+        self.assertFalse(mail.attachment_ids)
         self.assertIn(first.name, mail.body)
         self.assertNotIn(second.name, mail.body)
-        self.assertIn("Friendly reminder", first.message_ids[0].body)
+        self.assertEqual(mail.author_id, self.accountant.partner_id)
+        outgoing = self.env["mail.mail"].search([("mail_message_id", "=", mail.id)])
+        self.assertEqual(outgoing.recipient_ids, self.customer)
+        self.assertIn(first.name, outgoing.body_html)
+        self.assertTrue(any("Dunning: Friendly reminder" in (body or "")
+                            for body in first.message_ids.mapped("body")))
         self.assertIn("Friendly reminder", self.customer.message_ids[0].body)
 
     def test_never_the_same_level_twice_and_the_fee_once(self):
         self.second.write({"fee_type": "fixed", "fee_amount": 25.0})
         invoice = self._invoice(self.customer, 100.0, "2026-03-01")
         run = self._run("2026-03-16")
-        run.action_send()
+        self._send(run)
         fee = run.letter_ids.fee_move_ids
         self.assertEqual(len(fee), 1)
         self.assertEqual(fee.amount_total, 25.0)
@@ -157,6 +170,9 @@ class TestDunningRun(DunningCase):
             self.env["csp.dunning.run"]._cron_csp_dunning()
         runs = self.env["csp.dunning.run"].search([("company_id", "=", self.company.id)])
         self.assertEqual(len(runs), 1)
+        # Sent as Send sends: queued, then by the cron workers.
+        self.assertEqual(runs.state, "sending")
+        run_queued_crons(self.env)
         self.assertEqual(runs.state, "sent")
         self.assertEqual(len(runs.letter_ids), 1)
         with self.assertRaises(UserError):
@@ -176,7 +192,7 @@ class TestDunningRun(DunningCase):
         self._invoice(self.rep2_customer, 100.0, "2026-03-01")
         run = self._run("2026-03-10")
         self.assertEqual(run.letter_ids.channel, "letter")
-        run.action_send()
+        self._send(run)
         self.assertIn("no e-mail", run.report)
         self.assertEqual(run.letter_ids.state, "sent")
 
@@ -189,8 +205,8 @@ class TestDunningRun(DunningCase):
         run = self._run("2026-03-10")
         run.letter_ids.filtered(lambda x: x.partner_id == self.rep_customer).line_ids.write(
             {"fee_amount": 0.0})
-        with mute_logger("odoo.addons.customer_service_process.models.csp_dunning_run"):
-            run.action_send()
+        with mute_logger("odoo.addons.customer_service_process.models.csp_batch"):
+            self._send(run)
         failed = run.letter_ids.filtered(lambda x: x.state == "failed")
         self.assertEqual(failed.partner_id, self.customer)
         self.assertIn("fee product", failed.error)
@@ -228,7 +244,7 @@ class TestDunningRun(DunningCase):
 
     def test_levels_seen_by_head_office_and_reps(self):
         invoice = self._invoice(self.rep_customer, 100.0, "2026-03-01")
-        self._run("2026-03-20").action_send()
+        self._send(self._run("2026-03-20"))
         self.assertEqual(invoice.csp_dunning_level_id, self.second)
         self.assertEqual(self.rep_customer.with_user(self.rep).csp_dunning_level_id, self.second)
         self.assertEqual(self.rep_customer.with_user(self.head_office).csp_dunning_level_id,
@@ -241,7 +257,7 @@ class TestDunningRun(DunningCase):
 
     def test_credit_hold_blocks_new_orders_in_the_feasibility_check(self):
         self._invoice(self.customer, 100.0, "2026-01-10")
-        self._run("2026-03-01").action_send()
+        self._send(self._run("2026-03-01"))
         self.assertEqual(self.customer.csp_dunning_level_id, self.hold)
         self.company.csp_overdue_limit = 1000000.0
         self._stock(self.spare_part, 5)

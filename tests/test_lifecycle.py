@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from odoo import Command, fields
 from odoo.tests import new_test_user, tagged
 
+from .common import run_queued_crons
 from .outside import OutsideCase
 from .test_after_sales import AfterSalesCase
 
@@ -275,11 +276,13 @@ class TestLifecycle(LifecycleCase):
         run = self._dunning_run(date.today())
         channels = {letter.partner_id: letter.channel for letter in run.letter_ids}
         self.assertEqual((channels[self.customer], channels[postal]), ("email", "letter"))
-        self.button(run, "action_send")
+        self.button(run, "action_send")  # queued: the cron workers send
+        run_queued_crons(self.env)
         mails = self.mails(invoice.name).filtered(lambda m: m.recipient_ids & self.customer)
         self.assertMailedTo(mails, self.customer)
-        result = self.button(run, "action_print_letters")
-        self.as_user(self.accountant)
+        self.button(run, "action_print_letters")  # queued: the cron workers print
+        run_queued_crons(self.env)
+        result = self.button(run, "action_download_letters")
         text = self.pdf_text(self.get(result["url"]))
         self.assertIn("Postal Customer", text)
         self.assertIn("730.25", text)
@@ -318,7 +321,10 @@ class TestLifecycleBreaks(LifecycleCase):
         self._postal_invoice("Second Postal Customer", 1200.0, 42)
         run = self._dunning_run(date.today())
         self.button(run, "action_send")
-        result = self.button(run, "action_print_letters")
+        run_queued_crons(self.env)
+        self.button(run, "action_print_letters")
+        run_queued_crons(self.env)
+        result = self.button(run, "action_download_letters")
         self.assertEqual(result["type"], "ir.actions.act_url")
         text = self.pdf_text(self.get(result["url"]))
         self.assertIn("First Postal Customer", text)
