@@ -129,6 +129,16 @@ class TestDispatchAndConfirmation(DeliveryCase):
             wizard.action_confirm()
         self.assertFalse(picking.csp_confirmed_at)
 
+    def test_an_answer_already_being_recorded_is_told_at_once(self):
+        """Two answers at once: the second finds the row locked (or changed
+        since it began) and says so, instead of a serialization failure."""
+        # A committed delivery (demo data), locked by another transaction.
+        picking = self.env["stock.picking"].search([], limit=1)
+        with self.registry.cursor() as other:
+            other.execute("SELECT 1 FROM stock_picking WHERE id = %s FOR UPDATE", [picking.id])
+            self.assertFalse(picking._csp_lock_for_answer())
+        self.assertTrue(picking._csp_lock_for_answer())
+
     def test_bad_signature_or_photo_saves_nothing(self):
         picking = self._ship(self._order())
         with self.assertRaises(ValidationError):
