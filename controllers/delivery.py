@@ -17,6 +17,8 @@ from odoo.tools import format_date
 AWAITING = ("shipped", "delivered")
 # A used or expired link: the page says what happened, with this status.
 GONE = 410
+# Another answer to the same delivery is being recorded at this moment.
+CONFLICT = 409
 
 
 class DeliveryConfirmationController(http.Controller):
@@ -28,6 +30,12 @@ class DeliveryConfirmationController(http.Controller):
         if not picking:
             raise request.not_found()
         return picking
+
+    @staticmethod
+    def _busy_message():
+        return request.env._(
+            "An answer for this delivery is being recorded right now: reload the page in a "
+            "moment to see it.")
 
     @staticmethod
     def _awaits(picking):
@@ -107,6 +115,8 @@ class DeliveryConfirmationController(http.Controller):
         picking = request.env["stock.picking"]._csp_from_token(picking_id, token, used=True)
         if not picking:
             self._json_refusal(request.env._("This link is no longer valid."), 404)
+        if not picking._csp_lock_for_answer():
+            self._json_refusal(self._busy_message(), CONFLICT)
         if not self._awaits(picking):
             self._json_refusal(request.env._(
                 "This delivery was already answered: reload the page to see what was "
@@ -127,6 +137,8 @@ class DeliveryConfirmationController(http.Controller):
     def delivery_note(self, picking_id, token, remarks=None, photo=None, **kwargs):
         """Remarks and a photo, sent before the signed confirmation."""
         picking = self._picking_or_404(picking_id, token)
+        if not picking._csp_lock_for_answer():
+            return self._page(picking, token, status=CONFLICT, error=self._busy_message())
         if not self._awaits(picking):
             return self._answered(picking)
         try:
@@ -141,6 +153,8 @@ class DeliveryConfirmationController(http.Controller):
                 auth="public", methods=["POST"], website=False)
     def delivery_dispute(self, picking_id, token, **post):
         picking = self._picking_or_404(picking_id, token)
+        if not picking._csp_lock_for_answer():
+            return self._page(picking, token, status=CONFLICT, error=self._busy_message())
         if not self._awaits(picking):
             return self._answered(picking)
         lines = []

@@ -3,9 +3,7 @@ Odoo's own /my/invoices, and the PDF of the same items on demand."""
 
 from odoo import fields, http
 from odoo.addons.portal.controllers.portal import CustomerPortal
-from odoo.http import content_disposition, request
-
-STATEMENT_REPORT = "customer_service_process.action_report_customer_statement"
+from odoo.http import request
 
 
 class StatementPortal(CustomerPortal):
@@ -44,14 +42,11 @@ class StatementPortal(CustomerPortal):
 
     @http.route("/my/statement/pdf", type="http", auth="user", website=True)
     def portal_my_statement_pdf(self, **kwargs):
-        """The same statement as a PDF, rendered when asked for."""
+        """The same statement as a PDF, rendered when asked for and kept
+        while its content stays the same (res.partner._csp_statement_pdf)."""
         partner = self._csp_statement_partner()
-        # His own commercial partner only: rendered as superuser.
-        report = request.env.ref(STATEMENT_REPORT).sudo()
-        pdf, _type = report._render_qweb_pdf(report.report_name, partner.ids)
+        # His own commercial partner only.
+        attachment = partner._csp_statement_pdf()
         filename = request.env._("Statement - %(customer)s.pdf", customer=partner.name)
-        return request.make_response(pdf, headers=[
-            ("Content-Type", "application/pdf"),
-            ("Content-Length", len(pdf)),
-            ("Content-Disposition", content_disposition(filename)),
-        ])
+        return request.env["ir.binary"]._get_stream_from(attachment).get_response(
+            as_attachment=True, download_name=filename)

@@ -1,6 +1,10 @@
+import hashlib
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import format_amount
+
+STATEMENT_REPORT = "customer_service_process.action_report_customer_statement"
 
 ACCOUNTANT = "account.group_account_invoice"
 FIELD_REP = "customer_service_process.group_field_rep"
@@ -150,6 +154,36 @@ class ResPartner(models.Model):
         }
 
     # ------------------------------------------------------------ statement
+
+    def _csp_statement_pdf(self):
+        """The customer's statement as a PDF attachment, rendered once per
+        content: the same open items on the same day in the same language
+        are served from the kept file (a customer who opens it again does
+        not make a worker render it again).  Superuser: the caller decided
+        whose statement it is."""
+        self.ensure_one()
+        partner = self.commercial_partner_id.sudo()
+        items = partner._csp_statement_items()
+        today = fields.Date.context_today(partner)
+        key = hashlib.sha256(repr((
+            partner.id, str(today), partner.lang or "",
+            [(m.id, m.amount_residual, str(m.write_date)) for m in items["moves"]],
+        )).encode()).hexdigest()[:32]
+        name = f"csp-statement-{key}.pdf"
+        Attachment = self.env["ir.attachment"].sudo()
+        kept = Attachment.search([("res_model", "=", "res.partner"),
+                                  ("res_id", "=", partner.id), ("name", "=", name)], limit=1)
+        if kept:
+            return kept
+        report = self.env.ref(STATEMENT_REPORT).sudo()
+        pdf, _kind = report._render_qweb_pdf(report.report_name, partner.ids)
+        # Only the latest statement of a customer is kept.
+        Attachment.search([("res_model", "=", "res.partner"), ("res_id", "=", partner.id),
+                           ("name", "=like", "csp-statement-%.pdf")]).unlink()
+        return Attachment.create({
+            "name": name, "raw": pdf, "mimetype": "application/pdf",
+            "res_model": "res.partner", "res_id": partner.id,
+        })
 
     def _csp_statement_items(self):
         """The customer's open items and their ages, for his statement."""

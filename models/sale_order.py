@@ -11,6 +11,10 @@ from .stock_picking import DELIVERY_STATES
 
 _logger = logging.getLogger(__name__)
 
+# The key of the orders' new stages, noted during the transaction, in the
+# cursor's precommit data.
+STAGE_CHANGES = "csp.sale.order.stage.changes"
+
 CHANNELS = [
     ("phone", "Phone"),
     ("email", "E-mail"),
@@ -276,7 +280,10 @@ class SaleOrder(models.Model):
         for order in saved:
             order.csp_stage_id = (
                 self._csp_current_stage(order.id, chain, exits, status) or chain[:1])
-        saved._csp_log_stage_changes(stages)
+        # The compute only computes: what follows from a new stage is done
+        # once, just before the transaction commits, whoever's flush or read
+        # computed it.
+        saved._csp_queue_stage_changes()
 
     @api.model
     def _csp_current_stage(self, order_id, chain, exits, status):
@@ -475,30 +482,65 @@ class SaleOrder(models.Model):
             ("csp_paid_at", "paid", False),
         ]
 
-    def _csp_log_stage_changes(self, stages):
-        """Close the open log entry of each order whose stage changed and open
-        one for the new stage, in batches; set the milestones reached
-        (`stages`: the process stages, as the stage computation read them)."""
+    def _csp_queue_stage_changes(self):
+        """Note each order's stage as just computed, with who and when; the
+        process log, the milestones, the SLA activities and the customer's
+        notices follow at precommit (`_csp_apply_stage_changes`), as mail
+        tracking does: a read or a search never sends a mail."""
+        data = self.env.cr.precommit.data
+        if STAGE_CHANGES not in data:
+            data[STAGE_CHANGES] = []
+            self.env.cr.precommit.add(self.env["sale.order"].sudo()._csp_apply_stage_changes)
+        now = fields.Datetime.now()
+        data[STAGE_CHANGES].extend(
+            (order.id, order.csp_stage_id.id, self.env.uid, now) for order in self)
+
+    def _csp_apply_stage_changes(self):
+        """Precommit: log every stage each order went through in this
+        transaction, in order, then its milestones, SLA activities and the
+        'produced' notice, for the orders whose stage changed."""
+        noted = self.env.cr.precommit.data.pop(STAGE_CHANGES, [])
+        if not noted:
+            return
         Log = self.env["csp.order.stage.log"].sudo()
-        open_entries = Log.search([("order_id", "in", self.ids), ("is_open", "=", True)])
-        current = {entry.order_id.id: entry for entry in open_entries}
-        changed = self.filtered(
-            lambda o: o.csp_stage_id and current.get(o.id, Log).stage_id != o.csp_stage_id)
+        orders = self.browse(sorted({order_id for order_id, *_rest in noted})).exists()
+        open_entries = Log.search([("order_id", "in", orders.ids), ("is_open", "=", True)])
+        current = {entry.order_id.id: entry.stage_id.id for entry in open_entries}
+        entries = {entry.order_id.id: entry for entry in open_entries}
+        # Each order's path: the stages it entered, one after the other.
+        rounds = defaultdict(list)
+        steps = defaultdict(int)
+        last = dict(current)
+        existing = set(orders.ids)
+        for order_id, stage_id, uid, when in noted:
+            if order_id in existing and stage_id and last.get(order_id) != stage_id:
+                rounds[steps[order_id]].append((order_id, stage_id, uid, when))
+                steps[order_id] += 1
+                last[order_id] = stage_id
+        for step in sorted(rounds):
+            moves = rounds[step]
+            closing = defaultdict(list)
+            for order_id, _stage_id, _uid, when in moves:
+                if order_id in entries:
+                    closing[when].append(entries[order_id].id)
+            for when, entry_ids in closing.items():
+                Log.browse(entry_ids)._csp_close(when)
+            created = Log.create([{
+                "order_id": order_id,
+                "stage_id": stage_id,
+                "previous_stage_id": entries[order_id].stage_id.id if order_id in entries
+                else False,
+                "user_id": uid,
+                "entered_at": when if order_id in entries
+                else (self.browse(order_id).csp_received_at or when),
+            } for order_id, stage_id, uid, when in moves])
+            entries.update({entry.order_id.id: entry for entry in created})
+        changed = orders.filtered(lambda o: o.id in last and last[o.id] != current.get(o.id))
         if not changed:
             return
-        now = fields.Datetime.now()
-        closing = Log.browse([current[o.id].id for o in changed if o.id in current])
-        if closing:
-            closing._csp_close(now)
-        Log.create([{
-            "order_id": order.id,
-            "stage_id": order.csp_stage_id.id,
-            "previous_stage_id": current[order.id].stage_id.id if order.id in current else False,
-            "user_id": self.env.uid,
-            "entered_at": now if order.id in current else (order.csp_received_at or now),
-        } for order in changed])
-        changed._csp_set_milestones(now, stages)
-        changed.sudo()._csp_close_stale_sla_activities()
+        stages = self.env["csp.order.stage"].sudo().search([("kind", "in", ("chain", "exit"))])
+        changed._csp_set_milestones(max(when for *_x, when in noted), stages)
+        changed._csp_close_stale_sla_activities()
         changed._csp_notify_produced(stages)
 
     def _csp_notify_produced(self, stages):

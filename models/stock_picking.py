@@ -15,9 +15,11 @@ import warnings
 from datetime import timedelta
 
 from PIL import Image
+from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 from odoo.tools.image import IMAGE_MAX_RESOLUTION
 
 from .csp_link import link_from_context, new_token, send_private_mail, token_matches
@@ -234,6 +236,23 @@ class StockPicking(models.Model):
         if not used and picking.csp_delivery_state not in ("shipped", "delivered"):
             return self.browse()
         return picking
+
+    def _csp_lock_for_answer(self):
+        """Take the delivery's row lock before its answer is checked and
+        written.  Of two answers sent at once (a double click, two devices),
+        the second learns at once that the delivery is being answered,
+        instead of writing too and ending in a serialization failure that
+        Odoo retries.  False when another transaction holds or has just
+        changed the row."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(SQL(
+                    "SELECT 1 FROM stock_picking WHERE id = %s FOR NO KEY UPDATE NOWAIT",
+                    self.id), log_exceptions=False)
+        except (pg_errors.LockNotAvailable, pg_errors.SerializationFailure):
+            return False
+        return True
 
     # -------------------------------------------------------- confirmation
 

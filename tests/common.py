@@ -103,6 +103,13 @@ class CustomerProcessCase(TransactionCase):
             "name": "Unassigned Customer", "is_company": True, "customer_rank": 1,
         })
 
+    def setUp(self):
+        # The fixtures of setUpClass end as a request does, once for every
+        # test: their precommit hooks (the process log) run before the
+        # test's own savepoint.
+        self.env.cr.flush()
+        super().setUp()
+
     @classmethod
     def _stock(cls, product, quantity):
         cls.env["stock.quant"]._update_available_quantity(
@@ -123,11 +130,17 @@ class CustomerProcessCase(TransactionCase):
     @contextmanager
     def at(self, moment):
         """Do what the block does at `moment`: time frozen, and the ORM's
-        pending computations (the process stage among them) flushed before
-        the clock moves on, as at the end of a real request."""
+        pending computations (the process stage among them) flushed and the
+        precommit hooks run (the process log among them) before the clock
+        moves on, as at the end of a real request."""
         with freeze_time(moment):
             yield
-            self.env.flush_all()
+            self.env.cr.flush()
+
+    def end_request(self):
+        """What the end of a request does before its commit: flush, and run
+        the precommit hooks (the process log, milestones and notices)."""
+        self.env.cr.flush()
 
 
 def run_queued_crons(env, max_rounds=100):

@@ -25,6 +25,27 @@ from odoo.tools.safe_eval import safe_eval
 CSRF_RE = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
 
 
+def pdf_text(content):
+    """A PDF's text: its text layer, or, when it has none, its pages read
+    the way a person reads them, by OCR (Debian's wkhtmltopdf draws the
+    reports' web fonts as shapes)."""
+    pages = len(PdfFileReader(io.BytesIO(content)).pages)
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "file.pdf")
+        with open(path, "wb") as file:
+            file.write(content)
+        text = subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True,
+                              text=True, check=True).stdout
+        if len(re.findall(r"[^\W\d_]", text)) > 20 * pages:
+            return text  # a real text layer
+        subprocess.run(["pdftoppm", "-r", "150", "-png", path, os.path.join(folder, "p")],
+                       check=True)
+        images = sorted(name for name in os.listdir(folder) if name.endswith(".png"))
+        return text + "\n".join(subprocess.run(
+            ["tesseract", os.path.join(folder, image), "-"], capture_output=True,
+            text=True, check=True).stdout for image in images)
+
+
 class OutsideCase(HttpCase):
     """Helpers to drive the server as its clients do.  `as_user` logs in
     (the demo users' password is their login), `as_public` logs out."""
@@ -197,28 +218,12 @@ class OutsideCase(HttpCase):
     # ------------------------------------------------------------ the files
 
     def pdf_text(self, response):
-        """The downloaded PDF's text, after checking it is one.  Debian's
-        wkhtmltopdf draws web fonts as shapes: the pages are then read the
-        way a person reads them, by OCR."""
+        """The downloaded PDF's text, after checking it is one."""
         self.assertEqual(response.headers.get("Content-Type", "").split(";")[0],
                          "application/pdf", response.text[:300])
         self.assertTrue(response.content.startswith(b"%PDF"), response.content[:100])
-        reader = PdfFileReader(io.BytesIO(response.content))
-        self.assertGreater(len(reader.pages), 0)
-        with tempfile.TemporaryDirectory() as folder:
-            path = os.path.join(folder, "file.pdf")
-            with open(path, "wb") as file:
-                file.write(response.content)
-            text = subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True,
-                                  text=True, check=True).stdout
-            if len(re.findall(r"[^\W\d_]", text)) > 20 * len(reader.pages):
-                return text  # a real text layer
-            subprocess.run(["pdftoppm", "-r", "150", "-png", path, os.path.join(folder, "p")],
-                           check=True)
-            pages = sorted(name for name in os.listdir(folder) if name.endswith(".png"))
-            return text + "\n".join(subprocess.run(
-                ["tesseract", os.path.join(folder, page), "-"], capture_output=True,
-                text=True, check=True).stdout for page in pages)
+        self.assertGreater(len(PdfFileReader(io.BytesIO(response.content)).pages), 0)
+        return pdf_text(response.content)
 
     def xlsx_rows(self, response):
         book = load_workbook(io.BytesIO(response.content))

@@ -173,6 +173,7 @@ class TestAccessMatrix(CustomerProcessCase):
         action = w["quotation"].action_csp_check_feasibility()
         w["check"] = env["csp.feasibility.check"].browse(action["res_id"])
         w["result"] = w["check"].result_ids[:1]
+        env.cr.flush()  # the request ends: the order's process log is written
         w["stage_log"] = env["csp.order.stage.log"].search([("order_id", "=", order.id)], limit=1)
         invoice = env["account.move"].create({
             "move_type": "out_invoice", "partner_id": customer.id, "invoice_user_id": rep.id,

@@ -104,14 +104,35 @@ class TestProcessStages(CustomerProcessCase):
     def test_cancelled_order_leaves_the_process(self):
         order = self._quotation(self.head_office, self.customer, self.spare_part, 1)
         order.with_user(self.head_office)._action_cancel()
+        self.end_request()
         self.assertEqual(order.csp_stage_id, self._stage("cancelled"))
         self.assertFalse(order.csp_sla_kind)
         self.assertEqual(len(order.csp_stage_log_ids), 2)
+
+    def test_the_stage_compute_only_computes(self):
+        """Computing a new stage writes nothing but the stage: the log and
+        the milestones follow when the transaction is about to commit."""
+        order = self._quotation(self.head_office, self.customer, self.spare_part, 1)
+        self.end_request()
+        order.with_user(self.head_office).action_confirm()
+        # Computed and stored in the head office's request, as any of his
+        # reads or searches would.
+        self.env(user=self.head_office).flush_all()
+        self.assertEqual(order.csp_stage_id, self._stage("accepted"))
+        self.assertEqual(len(order.csp_stage_log_ids), 1)
+        self.assertFalse(order.csp_accepted_at)
+        self.end_request()
+        order.invalidate_recordset()
+        self.assertEqual(order.csp_stage_log_ids.mapped("stage_id.code"),
+                         ["accepted", "offer"])
+        self.assertEqual(order.csp_stage_log_ids[0].user_id, self.head_office)
+        self.assertTrue(order.csp_accepted_at)
 
     def test_saving_without_change_logs_nothing(self):
         order = self._quotation(self.head_office, self.customer, self.spare_part, 1)
         order.with_user(self.head_office).write({"note": "Call before delivery"})
         order.with_user(self.head_office).action_quotation_sent()
+        self.end_request()
         self.assertEqual(len(order.csp_stage_log_ids), 1)
 
     def test_channel_defaults_by_who_takes_the_order(self):
@@ -147,7 +168,7 @@ class TestStageTrackingQueries(CustomerProcessCase):
             "order_line": [(0, 0, {"product_id": self.spare_part.id, "product_uom_qty": 1})],
         } for _i in range(count)])
         orders.action_confirm()
-        self.env.flush_all()
+        self.end_request()
         offer = self.env.ref("customer_service_process.stage_offer")
         self.env.cr.execute(
             "UPDATE sale_order SET csp_stage_id = %s, csp_answered_at = NULL,"
@@ -159,7 +180,7 @@ class TestStageTrackingQueries(CustomerProcessCase):
         orders = orders.with_user(self.head_office)
         before = self.env.cr.sql_log_count
         self.env.add_to_compute(orders._fields["csp_stage_id"], orders)
-        self.env.flush_all()
+        self.end_request()
         spent = self.env.cr.sql_log_count - before
         self.assertGreater(spent, 0, "the stage was recomputed inside the measure")
         self.assertEqual(set(orders.mapped("csp_stage_id.code")), {"accepted"})
