@@ -31,4 +31,13 @@ data:  ## build the benchmark database with generated data (CUSTOMERS, PRODUCTS,
 bench:  ## run the benchmarks on the generated data
 	@scripts/bench.sh
 
-.PHONY: help setup demo stop test lint venv data bench
+serve:  ## serve csp_demo as in production: 2 workers, cron worker, websocket, report-assets server
+	@scripts/serve.sh start
+
+serve-stop:  ## stop what `make serve` started (by its PID files; PostgreSQL keeps running)
+	@scripts/serve.sh stop
+
+serve-check:  ## start a production-like server, render PDFs at once, check timings and websocket, stop
+	@timeout --kill-after=30 900 scripts/serve_check.sh
+
+.PHONY: help setup demo stop test lint venv data bench serve serve-stop serve-check
