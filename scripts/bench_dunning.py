@@ -1,12 +1,20 @@
-"""Benchmark of the dunning run (issue: dunning).
+"""Benchmark of the dunning run (issue: dunning, production-sized).
 
     bench_dunning.py -c CONF -d DB [--runs 3]
+    bench_dunning.py -c CONF -d DB --end-to-end [--print N]
 
 On a database made by the data generator (open invoices of many customers),
 picks the run date at which a third of the open customer invoices have
 reached the first dunning level, and times the making of the draft run
 (the computation, letters, lines and pauses) with its query count, the median
 of several runs.  Nothing is committed: the database is left as it was.
+
+--end-to-end (on a database that may be changed: bench.sh gives a copy)
+makes the run at the date where letters of every channel are due, presses
+Send, and does what the cron workers do — `_csp_batch_run("dunning_send")`
+until no letter is queued, each batch committed — then prints up to N
+printed letters the same way (`dunning_print`).  It reports the wall time of
+each, the letters per channel, the queries per letter and the peak RSS.
 """
 
 import argparse
@@ -60,18 +68,79 @@ def bench(env, runs):
           f"max {max(timings):.2f}, {runs} runs), {queries[-1]} queries")
 
 
+def end_to_end(env, print_limit):
+    """Make, send and print a run as the cron workers do; committed."""
+    import resource  # noqa: PLC0415
+
+    company = env["account.move"].search([("move_type", "=", "out_invoice")],
+                                         limit=1).company_id
+    levels = env["csp.dunning.level"].search([("company_id", "=", company.id)])
+    # Late enough for every level: the run has letters of every channel.
+    open_count, on = run_date(env, company, max(levels.mapped("days")))
+    env["ir.config_parameter"].sudo().set_param("mail.mail.queue.batch.size", "1000")
+    started = time.perf_counter()
+    run = env["csp.dunning.run"]._csp_create_run(company, on)
+    env.cr.commit()
+    made = time.perf_counter() - started
+    channels = {}
+    for letter in run.letter_ids:
+        channels[letter.channel] = channels.get(letter.channel, 0) + 1
+    Letter = env["csp.dunning.letter"]
+    before = env.cr.sql_log_count
+    started = time.perf_counter()
+    run.action_send()
+    env.cr.commit()
+    while Letter.search_count(Letter._csp_batch_domain("dunning_send")):
+        Letter._csp_batch_run("dunning_send")  # what a cron worker runs
+        env.cr.commit()
+    sent = time.perf_counter() - started
+    queries = env.cr.sql_log_count - before
+    run.invalidate_recordset()
+    letters = len(run.letter_ids)
+    states = {}
+    for letter in run.letter_ids:
+        states[letter.state] = states.get(letter.state, 0) + 1
+    print(f"dunning end to end, {company.name} on {on}: {open_count} open invoices, "
+          f"{letters} letters {channels}; made in {made:.1f} s, sent in {sent:.1f} s "
+          f"({letters / sent:.0f} letters/s, {queries / max(letters, 1):.1f} queries a "
+          f"letter), run {run.state}, letters {states}")
+    printed = run.letter_ids.filtered(lambda letter: letter.channel == "letter")
+    if print_limit and printed:
+        started = time.perf_counter()
+        run.action_print_letters()
+        # Only the first N printed letters: rendering is the cost measured.
+        Letter.browse(printed.ids[print_limit:]).sudo().write({"print_state": False})
+        env.cr.commit()
+        while Letter.search_count(Letter._csp_batch_domain("dunning_print")):
+            Letter._csp_batch_run("dunning_print")
+            env.cr.commit()
+        spent = time.perf_counter() - started
+        count = min(print_limit, len(printed))
+        run.invalidate_recordset()
+        print(f"printed {count} letters in {spent:.1f} s ({count / spent:.2f} letters/s), "
+              f"merged PDF {len(run.letters_pdf or b'') * 3 // 4 // 1024} KB")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    print(f"peak RSS of this process: {peak} MB")
+
+
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-c", "--config", required=True)
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--end-to-end", action="store_true",
+                        help="make, send and print a run as the cron workers do (commits)")
+    parser.add_argument("--print", type=int, default=100, dest="print_limit",
+                        help="printed letters to render in --end-to-end")
     parser.add_argument("--print-date", action="store_true",
                         help="only print the run date (for the side-by-side benchmark)")
     args = parser.parse_args(argv)
     odoo, registry = boot(args.config, args.database)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        if args.print_date:
+        if args.end_to_end:
+            end_to_end(env, args.print_limit)
+        elif args.print_date:
             company = env["account.move"].search(
                 [("move_type", "=", "out_invoice")], limit=1).company_id
             levels = env["csp.dunning.level"].search([("company_id", "=", company.id)])
