@@ -38,6 +38,19 @@ rc, _lines = odoo_db.run_odoo("csp_bench_dunning", "-u", "customer_service_proce
 sys.exit(rc)
 PYTHON
 "$PY" "$CSP_ROOT/scripts/bench_dunning.py" -c "$CSP_CONF" -d csp_bench_dunning
+# End to end (make, send on the cron workers' path, print): it commits, so on
+# a copy dropped afterwards.
+"$PY" - <<'PYTHON'
+import sys
+sys.path.insert(0, "scripts")
+import odoo_db
+if odoo_db.db_exists("csp_bench_dunning_e2e"):
+    odoo_db.drop_db("csp_bench_dunning_e2e")
+odoo_db.copy_db("csp_bench_dunning", "csp_bench_dunning_e2e")
+PYTHON
+"$PY" "$CSP_ROOT/scripts/bench_dunning.py" -c "$CSP_CONF" -d csp_bench_dunning_e2e \
+    --end-to-end --print "${BENCH_PRINT:-100}"
+"$PY" -c 'import sys; sys.path.insert(0, "scripts"); import odoo_db; odoo_db.drop_db("csp_bench_dunning_e2e")'
 "$PY" "$CSP_ROOT/scripts/bench_kpi.py" -c "$CSP_CONF" -d csp_bench_dunning
 # The same run with OCA's account_credit_control, side by side: its wheel is
 # downloaded from PyPI into the cache (never into this repository, never a
