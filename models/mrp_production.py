@@ -1,16 +1,15 @@
-import logging
-
 from odoo import api, fields, models
 
 from .csp_cost_guard import COST_VIEWER
 
-_logger = logging.getLogger(__name__)
-
 
 class MrpProduction(models.Model):
     _name = "mrp.production"
-    _inherit = ["mrp.production", "csp.process.owned"]
+    _inherit = ["mrp.production", "csp.process.owned", "csp.batch"]
     _csp_process_fields = frozenset({"csp_sale_order_id", "csp_late_alerted"})
+    # Late-production activities: done by cron workers in committed batches.
+    _csp_batch_jobs = {"late_production": "customer_service_process.ir_cron_late_productions"}
+    _csp_batch_sizes = {"late_production": 200}
 
     # mrp_account's extra unit cost is a cost.
     extra_cost = fields.Float(groups=COST_VIEWER)
@@ -57,37 +56,52 @@ class MrpProduction(models.Model):
         wanted = (operator == "=") == value
         return [("id", "in" if wanted else "not in", late.ids)]
 
+    # Late-production activities are scheduled by cron workers in committed
+    # batches (the job "late_production" of csp.batch): a late manufacturing
+    # order of a customer order is due until it has its activity, which
+    # `csp_late_alerted` records in the same transaction.
+
     @api.model
     def _cron_csp_late_productions(self):
-        """One activity for planning per late manufacturing order of a customer
-        order; one failing order does not stop the others."""
-        now = fields.Datetime.now()
-        candidates = self.search([
-            ("csp_sale_order_id", "!=", False), ("state", "not in", ("done", "cancel")),
-            ("csp_late_alerted", "=", False)])
-        late = candidates.filtered(lambda p: p._csp_is_late(now))
-        failed = self.browse()
-        for production in late:
-            try:
-                with self.env.cr.savepoint():
-                    order = production.csp_sale_order_id
-                    user = (production.user_id or order.company_id.csp_head_of_sales_id
-                            or order.user_id)
-                    production.activity_schedule(
-                        "customer_service_process.mail_activity_production_late",
-                        date_deadline=fields.Date.context_today(self),
-                        user_id=user.id,
-                        summary=self.env._("Late for %(order)s", order=order.name),
-                        note=self.env._(
-                            "Planned to finish %(finish)s; promised to the customer for "
-                            "%(promised)s.", finish=production.date_finished,
-                            promised=production.csp_promised_date or "-"),
-                    )
-                    production.sudo().csp_late_alerted = True
-            except Exception:
-                _logger.exception("Late production activity for %s failed", production.name)
-                failed |= production
-        if failed:
-            _logger.error("Late productions: %d failed: %s", len(failed),
-                          ", ".join(failed.mapped("name")))
-        return late - failed
+        """The job, for a database whose cron (noupdate) still calls this
+        method."""
+        return self._csp_batch_run("late_production")
+
+    @api.model
+    def _csp_batch_domain(self, job):
+        if job == "late_production":
+            return [("csp_late", "=", True), ("csp_late_alerted", "=", False)]
+        return super()._csp_batch_domain(job)
+
+    def _csp_batch_process(self, job):
+        if job != "late_production":
+            return super()._csp_batch_process(job)
+        productions = self.sudo()
+        late_type = self.env.ref("customer_service_process.mail_activity_production_late")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        today = fields.Date.context_today(self)
+        self.env["mail.activity"].sudo().create([{
+            "activity_type_id": late_type.id, "res_model_id": model_id, "res_id": production.id,
+            "automated": True, "date_deadline": today,
+            "user_id": (production.user_id
+                        or production.csp_sale_order_id.company_id.csp_head_of_sales_id
+                        or production.csp_sale_order_id.user_id).id,
+            "summary": self.env._("Late for %(order)s",
+                                  order=production.csp_sale_order_id.name),
+            "note": self.env._(
+                "Planned to finish %(finish)s; promised to the customer for %(promised)s.",
+                finish=production.date_finished,
+                promised=production.csp_promised_date or "-"),
+        } for production in productions])
+        productions.write({"csp_late_alerted": True})
+        return self
+
+    def _csp_batch_failed(self, job, error):
+        if job != "late_production":
+            return super()._csp_batch_failed(job, error)
+        production = self.sudo()
+        # Flagged in the chatter instead, once.
+        production.csp_late_alerted = True
+        production._message_log(body=self.env._(
+            "The late-production activity could not be scheduled: %(error)s", error=str(error)))
+        return None

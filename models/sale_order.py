@@ -2,11 +2,11 @@ import logging
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Command, Domain
 
 from .csp_cost_guard import COST_VIEWER
-from .csp_link import send_private_mail
 from .stock_picking import DELIVERY_STATES
 
 _logger = logging.getLogger(__name__)
@@ -36,6 +36,58 @@ CHECKED_ORDER_FIELDS = frozenset({
     "warehouse_id", "company_id",
 })
 
+
+def _group_by(records, key):
+    """{key(record): the records with that key}, as recordsets."""
+    groups = defaultdict(list)
+    for record in records:
+        groups[key(record)].append(record.id)
+    return {k: records.browse(ids) for k, ids in groups.items()}
+
+
+def _csp_private_mails(template, records, partners):
+    """`send_private_mail` for many records at once: `template` rendered for
+    all `records` together (Odoo's batch rendering) and queued with one
+    create, each mail on no thread and to `partners[record.id]` alone."""
+    mails = records.env["mail.mail"].sudo()
+    records = records.filtered(lambda r: partners.get(r.id))
+    if not template or not records:
+        return mails
+    template = template.with_user(SUPERUSER_ID)
+    layout = "mail.mail_notification_light"
+    rendered = template._generate_template(records.ids, (
+        "attachment_ids", "auto_delete", "body_html", "email_from", "mail_server_id",
+        "reply_to", "scheduled_date", "subject"))
+    langs = template._render_lang(records.ids) if template.lang else {}
+    companies = records._mail_get_companies(default=records.env.company)
+    model_description = records.env["ir.model"]._get(records._name).display_name
+    values_list = []
+    for record in records:
+        values = rendered[record.id]
+        lang = langs.get(record.id) or records.env.lang
+        body = template.with_context(lang=lang)._render_encapsulate(
+            layout, values["body_html"], add_context={
+                "company": companies.get(record.id) or records.env.company,
+                "model_description": model_description},
+            context_record=record.with_context(lang=lang))
+        mail_values = {
+            "subject": values.get("subject"), "body_html": body, "body": body,
+            "auto_delete": values.get("auto_delete", True),
+            "mail_server_id": values.get("mail_server_id") or False,
+            "scheduled_date": values.get("scheduled_date") or False,
+            "reply_to": values.get("reply_to") or False,
+            "attachment_ids": [Command.set(values.get("attachment_ids") or [])],
+            # as `send_private_mail`: no thread, no author, this recipient only
+            "model": False, "res_id": False, "author_id": False,
+            "recipient_ids": [Command.set(partners[record.id].ids)],
+            "partner_ids": [Command.clear()], "email_to": False, "email_cc": False,
+        }
+        if values.get("email_from"):
+            mail_values["email_from"] = values["email_from"]
+        values_list.append(mail_values)
+    return mails.create(values_list)
+
+
 SLA_KINDS = [
     ("feasibility", "Feasibility answer"),
     ("fulfilment", "Fulfilment"),
@@ -45,7 +97,7 @@ SLA_KINDS = [
 
 class SaleOrder(models.Model):
     _name = "sale.order"
-    _inherit = ["sale.order", "csp.process.owned"]
+    _inherit = ["sale.order", "csp.process.owned", "csp.batch"]
     # What the process derives: stage, milestones, the check that counts,
     # answer and fulfilment figures, distribution, production and survey
     # bookkeeping, the customer's opinion and the SLA.
@@ -58,10 +110,20 @@ class SaleOrder(models.Model):
         "csp_fulfilment_on_time",
         "csp_distribution_state", "csp_pickup_notified", "csp_produced_notified",
         "csp_survey_input_id", "csp_survey_sent_at", "csp_survey_reminded_at",
+        "csp_survey_error",
         "csp_feedback_at", "csp_satisfaction_score", "csp_nps_score", "csp_nps_category",
         "csp_quality_score", "csp_on_time_answer", "csp_improvement",
         "csp_sla_kind", "csp_sla_deadline", "csp_sla_alerted_kind",
     })
+    # Bulk steps done by cron workers in committed batches (see csp.batch).
+    _csp_batch_jobs = {
+        "survey_invite": "customer_service_process.ir_cron_satisfaction_surveys",
+        "survey_remind": "customer_service_process.ir_cron_survey_reminders",
+        "sla_breach": "customer_service_process.ir_cron_sla_breaches",
+        "pickup_ready": "customer_service_process.ir_cron_pickup_ready",
+    }
+    _csp_batch_sizes = {"survey_invite": 100, "survey_remind": 100, "sla_breach": 200,
+                        "pickup_ready": 100}
 
     # Margins are the cost viewers' (see csp_cost_guard); computed as superuser.
     margin = fields.Monetary(groups=COST_VIEWER)
@@ -151,6 +213,10 @@ class SaleOrder(models.Model):
     csp_on_time_answer = fields.Selection(
         [("yes", "Yes"), ("no", "No")], string="On Time (customer)", copy=False, readonly=True)
     csp_improvement = fields.Text(string="What to Improve", copy=False, readonly=True)
+    csp_survey_error = fields.Text(
+        string="Survey Error", copy=False, readonly=True,
+        help="Why the satisfaction survey or its reminder could not be sent: the order is "
+             "not tried again.")
 
     csp_sla_kind = fields.Selection(
         SLA_KINDS, string="Running SLA", compute="_compute_csp_sla", store=True)
@@ -627,7 +693,8 @@ class SaleOrder(models.Model):
 
     def _csp_notify_pickup_ready(self):
         """Goods ready for a customer who collects them: he is told, and the
-        warehouse gets an activity for the day he comes."""
+        warehouse gets an activity for the day he comes.  Orders whose goods
+        are not ready yet are left for later (the cron's job "pickup_ready")."""
         template = self.env.ref("customer_service_process.mail_template_pickup_ready",
                                 raise_if_not_found=False)
         candidates = self.sudo().filtered(
@@ -637,27 +704,32 @@ class SaleOrder(models.Model):
                 lambda p: p.csp_is_customer_delivery and p.state == "assigned")[:1]
             for order in candidates}
         ready = candidates.filtered(lambda o: ready_pickings[o])
-        for order in ready:
-            picking = ready_pickings[order]
-            order.csp_pickup_notified = True
-            if template:
-                order.message_post_with_source(
-                    template, subtype_xmlid="mail.mt_comment",
-                    email_layout_xmlid="mail.mail_notification_light")
-            picking.activity_schedule(
-                "mail.mail_activity_data_todo",
-                date_deadline=order.csp_pickup_date or fields.Date.context_today(self),
-                user_id=(picking.user_id or order.user_id or self.env.user).id,
-                summary=self.env._("%(customer)s collects %(order)s", customer=
-                                   order.partner_id.name, order=order.name),
-                note=self.env._("The customer pays in cash at collection."),
-            )
+        if not ready:
+            return ready
+        ready.write({"csp_pickup_notified": True})
+        if template:
+            ready.message_post_with_source(
+                template, subtype_xmlid="mail.mt_comment",
+                email_layout_xmlid="mail.mail_notification_light")
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id("stock.picking")
+        today = fields.Date.context_today(self)
+        self.env["mail.activity"].sudo().create([{
+            "activity_type_id": todo.id, "res_model_id": model_id,
+            "res_id": ready_pickings[order].id, "automated": True,
+            "date_deadline": order.csp_pickup_date or today,
+            "user_id": (ready_pickings[order].user_id or order.user_id or self.env.user).id,
+            "summary": self.env._("%(customer)s collects %(order)s",
+                                  customer=order.partner_id.name, order=order.name),
+            "note": self.env._("The customer pays in cash at collection."),
+        } for order in ready])
         return ready
 
     @api.model
     def _cron_csp_pickup_ready(self):
-        return self.search([("csp_pickup", "=", True), ("csp_pickup_notified", "=", False),
-                            ("state", "=", "sale")])._csp_notify_pickup_ready()
+        """The job, for a database whose cron (noupdate) still calls this
+        method."""
+        return self._csp_batch_run("pickup_ready")
 
     def action_csp_register_cash_payment(self):
         """At collection: the order's invoice, paid in cash."""
@@ -832,68 +904,77 @@ class SaleOrder(models.Model):
             checks._csp_reset(why)
 
     # ------------------------------------------------------ satisfaction survey
+    # Invitations and reminders are sent by cron workers in committed batches
+    # (the jobs "survey_invite" and "survey_remind" of csp.batch): an order
+    # is due while it is delivered (or invited) long enough ago and not yet
+    # invited (reminded); inviting (reminding) it writes its date, which
+    # takes it out of the job's domain in the transaction of its mail.
 
     @api.model
     def _cron_csp_satisfaction_surveys(self):
-        """Invite the customers of delivered orders (once per order) and remind
-        those who have not answered (once).  One failing order does not stop
-        the others."""
+        """The invitations' job, for a database whose cron (noupdate) still
+        calls this method."""
+        return self._csp_batch_run("survey_invite")
+
+    @api.model
+    def _csp_survey_domain(self, job):
         now = fields.Datetime.now()
-        delivered = self.search([
-            ("csp_delivered_at", "!=", False), ("csp_survey_sent_at", "=", False),
-            ("state", "=", "sale"), ("company_id.csp_survey_id", "!=", False)])
-        due = delivered.filtered(lambda o: o.csp_delivered_at <= now - timedelta(
-            days=o.company_id.csp_survey_delay_days))
-        invited = due._csp_send_survey()
-        waiting = self.search([
-            ("csp_survey_sent_at", "!=", False), ("csp_survey_reminded_at", "=", False),
-            ("csp_feedback_at", "=", False), ("csp_survey_input_id", "!=", False)])
-        reminded = waiting.filtered(
-            lambda o: o.company_id.csp_survey_reminder_days
-            and o.csp_survey_sent_at <= now - timedelta(
-                days=o.company_id.csp_survey_reminder_days)
-            and o.csp_survey_input_id.state != "done")._csp_remind_survey()
-        return invited, reminded
+        companies = self.env["res.company"].sudo().search([("csp_survey_id", "!=", False)])
+        if job == "survey_invite":
+            return list(Domain.AND([
+                [("csp_delivered_at", "!=", False), ("csp_survey_sent_at", "=", False),
+                 ("state", "=", "sale"), ("csp_survey_error", "=", False)],
+                Domain.OR([[("company_id", "=", company.id), ("csp_delivered_at", "<=", now
+                            - timedelta(days=company.csp_survey_delay_days))]
+                           for company in companies]),
+            ]))
+        companies = companies.filtered("csp_survey_reminder_days")
+        return list(Domain.AND([
+            [("csp_survey_sent_at", "!=", False), ("csp_survey_reminded_at", "=", False),
+             ("csp_feedback_at", "=", False), ("csp_survey_input_id", "!=", False),
+             ("csp_survey_input_id.state", "!=", "done"), ("csp_survey_error", "=", False)],
+            Domain.OR([[("company_id", "=", company.id), ("csp_survey_sent_at", "<=", now
+                        - timedelta(days=company.csp_survey_reminder_days))]
+                       for company in companies]),
+        ]))
 
     def _csp_send_survey(self):
         """One personal survey link per order, by e-mail; none for customers
-        who opted out (recorded, so that they are not asked again)."""
+        who opted out (recorded, so that they are not asked again).  The
+        orders' mails are rendered together and queued with one create."""
         template = self.env.ref("customer_service_process.mail_template_survey_invitation",
                                 raise_if_not_found=False)
-        sent = self.browse()
         now = fields.Datetime.now()
-        for order in self.sudo():
-            try:
-                with self.env.cr.savepoint():
-                    customer = order.partner_id
-                    if customer.csp_survey_opt_out or customer.commercial_partner_id.\
-                            csp_survey_opt_out:
-                        order.write({"csp_survey_sent_at": now})
-                        order.message_post(body=self.env._(
-                            "No satisfaction survey: the customer opted out."))
-                        continue
-                    answer = order.company_id.csp_survey_id._create_answer(
-                        partner=customer, check_attempts=False, csp_order_id=order.id)
-                    order.write({"csp_survey_input_id": answer.id, "csp_survey_sent_at": now})
-                    # To the customer alone, on no thread: the personal link
-                    # stays out of the chatter and of every mail others read.
-                    send_private_mail(template, order, customer)
-                    order.message_post(body=self.env._(
-                        "Satisfaction survey sent to %(customer)s.", customer=customer.name))
-                    sent |= order
-            except Exception:
-                _logger.exception("Satisfaction survey of %s failed", order.name)
-        return sent
+        orders = self.sudo()
+        opted_out = orders.filtered(
+            lambda o: o.partner_id.csp_survey_opt_out
+            or o.partner_id.commercial_partner_id.csp_survey_opt_out)
+        opted_out.write({"csp_survey_sent_at": now})
+        opted_out._message_log_batch({order.id: self.env._(
+            "No satisfaction survey: the customer opted out.") for order in opted_out})
+        sent = orders - opted_out
+        for order in sent:
+            answer = order.company_id.csp_survey_id._create_answer(
+                partner=order.partner_id, check_attempts=False, csp_order_id=order.id)
+            order.write({"csp_survey_input_id": answer.id, "csp_survey_sent_at": now})
+        # To the customer alone, on no thread: the personal link stays out
+        # of the chatter and of every mail others read.
+        _csp_private_mails(template, sent, {order.id: order.partner_id for order in sent})
+        sent._message_log_batch({order.id: self.env._(
+            "Satisfaction survey sent to %(customer)s.", customer=order.partner_id.name)
+            for order in sent})
+        return self.browse(sent.ids)
 
     def _csp_remind_survey(self):
         template = self.env.ref("customer_service_process.mail_template_survey_reminder",
                                 raise_if_not_found=False)
-        now = fields.Datetime.now()
-        for order in self.sudo():
-            order.csp_survey_reminded_at = now
-            send_private_mail(template, order, order.csp_survey_input_id.partner_id
-                              or order.partner_id)
-            order.message_post(body=self.env._("Satisfaction survey reminder sent."))
+        orders = self.sudo()
+        orders.write({"csp_survey_reminded_at": fields.Datetime.now()})
+        _csp_private_mails(template, orders, {
+            order.id: order.csp_survey_input_id.partner_id or order.partner_id
+            for order in orders})
+        orders._message_log_batch({order.id: self.env._("Satisfaction survey reminder sent.")
+                                   for order in orders})
         return self
 
     def _csp_survey_url(self):
@@ -953,40 +1034,46 @@ class SaleOrder(models.Model):
                     or self.user_id or self.env.ref("base.user_admin"))
         return self.user_id or self.team_id.user_id or self.company_id.csp_head_of_sales_id
 
+    # SLA breach activities are scheduled by cron workers in committed
+    # batches (the job "sla_breach" of csp.batch): an order is due while its
+    # running SLA's deadline has passed and that SLA has no activity yet;
+    # scheduling it writes `csp_sla_alerted_kind`, which takes it out of the
+    # domain in the transaction of its activity.
+
     @api.model
     def _cron_csp_sla_breaches(self):
-        """Schedule one activity per breached SLA, close those of orders that
-        moved on.  One failing order does not stop the others."""
-        now = fields.Datetime.now()
-        self._csp_close_stale_sla_activities()
-        late = self.search([
-            ("csp_sla_deadline", "<", now),
-            ("csp_sla_kind", "!=", False),
-            ("state", "!=", "cancel"),
-        ])
-        to_alert = late.filtered(lambda o: o.csp_sla_alerted_kind != o.csp_sla_kind)
-        failed = self.browse()
+        """The job, for a database whose cron (noupdate) still calls this
+        method."""
+        return self._csp_batch_run("sla_breach")
+
+    @api.model
+    def _csp_sla_breach_domain(self):
+        return list(Domain.AND([
+            [("csp_sla_deadline", "<", fields.Datetime.now()), ("state", "!=", "cancel")],
+            Domain.OR([[("csp_sla_kind", "=", kind), ("csp_sla_alerted_kind", "!=", kind)]
+                       for kind, _label in SLA_KINDS]),
+        ]))
+
+    def _csp_schedule_sla_breaches(self):
+        """One breach activity per order, due today, for its responsible:
+        all created at once."""
+        orders = self.sudo()
+        breach = self.env.ref("customer_service_process.mail_activity_sla_breach")
         # The SLA's name in the company's language, as the selection shows it.
         kinds = dict(self._fields["csp_sla_kind"]._description_selection(self.env))
-        for order in to_alert:
-            try:
-                with self.env.cr.savepoint():
-                    order.activity_schedule(
-                        "customer_service_process.mail_activity_sla_breach",
-                        date_deadline=fields.Date.context_today(self),
-                        user_id=order._csp_sla_responsible().id,
-                        summary=self.env._("%(sla)s target missed", sla=kinds[order.csp_sla_kind]),
-                        note=self.env._("The %(sla)s deadline was %(deadline)s.",
+        today = fields.Date.context_today(self)
+        model_id = self.env["ir.model"]._get_id(self._name)
+        self.env["mail.activity"].sudo().create([{
+            "activity_type_id": breach.id, "res_model_id": model_id, "res_id": order.id,
+            "automated": True, "date_deadline": today,
+            "user_id": order._csp_sla_responsible().id,
+            "summary": self.env._("%(sla)s target missed", sla=kinds[order.csp_sla_kind]),
+            "note": self.env._("The %(sla)s deadline was %(deadline)s.",
                                sla=kinds[order.csp_sla_kind], deadline=order.csp_sla_deadline),
-                    )
-                    order.csp_sla_alerted_kind = order.csp_sla_kind
-            except Exception:
-                _logger.exception("SLA breach activity for %s failed", order.display_name)
-                failed |= order
-        if failed:
-            _logger.error("SLA cron: %d order(s) failed: %s", len(failed),
-                          ", ".join(failed.mapped("name")))
-        return to_alert - failed
+        } for order in orders])
+        for kind, group in _group_by(orders, lambda o: o.csp_sla_kind).items():
+            group.write({"csp_sla_alerted_kind": kind})
+        return self
 
     def _csp_close_stale_sla_activities(self):
         """Orders whose breached SLA is no longer the running one moved on:
@@ -994,11 +1081,66 @@ class SaleOrder(models.Model):
         if self:
             alerted = self.filtered("csp_sla_alerted_kind")
         else:
-            alerted = self.search([("csp_sla_alerted_kind", "!=", False)])
+            alerted = self.search(Domain.OR([
+                [("csp_sla_alerted_kind", "=", kind), ("csp_sla_kind", "!=", kind)]
+                for kind, _label in SLA_KINDS]))
         moved_on = alerted.filtered(lambda o: o.csp_sla_alerted_kind != o.csp_sla_kind)
         if moved_on:
             moved_on.activity_feedback(
                 ["customer_service_process.mail_activity_sla_breach"],
                 feedback=self.env._("The order moved on."))
             moved_on.sudo().write({"csp_sla_alerted_kind": False})
+
+    # ------------------------------------------------------------ batches
+
+    @api.model
+    def _csp_batch_domain(self, job):
+        if job in ("survey_invite", "survey_remind"):
+            return self._csp_survey_domain(job)
+        if job == "sla_breach":
+            return self._csp_sla_breach_domain()
+        if job == "pickup_ready":
+            # Orders whose goods are ready: a customer delivery reserved.
+            return [("csp_pickup", "=", True), ("csp_pickup_notified", "=", False),
+                    ("state", "=", "sale"), ("picking_ids", "any", [
+                        ("csp_is_customer_delivery", "=", True), ("state", "=", "assigned")])]
+        return super()._csp_batch_domain(job)
+
+    @api.model
+    def _csp_batch_sweep(self, job):
+        if job == "sla_breach":
+            # Orders that moved on: their breach activity is marked done.
+            self._csp_close_stale_sla_activities()
+        return super()._csp_batch_sweep(job)
+
+    def _csp_batch_process(self, job):
+        if job == "survey_invite":
+            return self._csp_send_survey()
+        if job == "survey_remind":
+            return self._csp_remind_survey()
+        if job == "sla_breach":
+            return self._csp_schedule_sla_breaches()
+        if job == "pickup_ready":
+            return self._csp_notify_pickup_ready()
+        return super()._csp_batch_process(job)
+
+    def _csp_batch_failed(self, job, error):
+        order = self.sudo()
+        if job in ("survey_invite", "survey_remind"):
+            order.csp_survey_error = str(error)
+            what = self.env._("The satisfaction survey could not be sent: %(error)s",
+                              error=str(error))
+        elif job == "sla_breach":
+            # Flagged in the chatter instead, once for this SLA.
+            order.csp_sla_alerted_kind = order.csp_sla_kind
+            what = self.env._("The SLA breach activity could not be scheduled: %(error)s",
+                              error=str(error))
+        elif job == "pickup_ready":
+            order.csp_pickup_notified = True
+            what = self.env._("The customer could not be told that his goods are ready: "
+                              "%(error)s", error=str(error))
+        else:
+            return super()._csp_batch_failed(job, error)
+        order._message_log(body=what)
+        return None
 

@@ -19,6 +19,7 @@ from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
 from odoo.tools import SQL
 from odoo.tools.image import IMAGE_MAX_RESOLUTION
 
@@ -93,15 +94,22 @@ def decode_image(data, what, env):
 
 class StockPicking(models.Model):
     _name = "stock.picking"
-    _inherit = ["stock.picking", "csp.process.owned"]
+    _inherit = ["stock.picking", "csp.process.owned", "csp.batch"]
     # The distribution status and the customer's confirmation: only the
     # dispatch, the confirmation link, the rep's dialog and the cron write them.
     _csp_process_fields = frozenset({
         "csp_is_customer_delivery", "csp_delivery_state", "csp_shipped_at",
         "csp_delivered_at", "csp_confirmed_at", "csp_confirmed_by",
         "csp_confirmation_channel", "csp_confirmed_user_id", "csp_signature", "csp_photo",
-        "csp_remarks", "csp_reminded_at",
+        "csp_remarks", "csp_reminded_at", "csp_followup_error",
     })
+    # The reminders and automatic confirmations: done by cron workers in
+    # committed batches (see csp.batch).
+    _csp_batch_jobs = {
+        "delivery_remind": "customer_service_process.ir_cron_delivery_followup",
+        "delivery_autoconfirm": "customer_service_process.ir_cron_delivery_autoconfirm",
+    }
+    _csp_batch_sizes = {"delivery_remind": 50, "delivery_autoconfirm": 100}
 
     csp_is_customer_delivery = fields.Boolean(
         compute="_compute_csp_is_customer_delivery", store=True,
@@ -125,6 +133,10 @@ class StockPicking(models.Model):
                               attachment=True)
     csp_remarks = fields.Text(string="Customer's Remarks", readonly=True, copy=False)
     csp_reminded_at = fields.Datetime(string="Reminder Sent", readonly=True, copy=False)
+    csp_followup_error = fields.Text(
+        string="Follow-up Error", readonly=True, copy=False,
+        help="Why the automatic reminder or confirmation failed: the delivery is not "
+             "tried again.")
     csp_access_token = fields.Char(
         copy=False, readonly=True, groups="base.group_system",
         help="The sha256 digest of the customer's confirmation link token; the token "
@@ -400,45 +412,113 @@ class StockPicking(models.Model):
         return True
 
     # ---------------------------------------------------------------- cron
+    # Reminders and automatic confirmations are done by cron workers in
+    # committed batches (the jobs "delivery_remind" and "delivery_autoconfirm"
+    # of csp.batch): a delivery waiting for its customer is due once it was
+    # shipped the company's number of days ago; reminding it writes
+    # `csp_reminded_at`, confirming it its confirmation: either takes it out
+    # of the job's domain in the transaction of its mail and messages.
 
     @api.model
     def _cron_csp_delivery_followup(self):
-        """Remind customers who have not answered after N days; confirm
-        automatically after M days.  Each delivery at most once each; one
-        failing delivery does not stop the others."""
+        """Both jobs, for a database whose cron (noupdate) still calls this
+        method."""
+        self._csp_batch_run("delivery_autoconfirm")
+        return self._csp_batch_run("delivery_remind")
+
+    @api.model
+    def _csp_followup_domain(self, job):
         now = fields.Datetime.now()
-        waiting = self.search([
-            ("csp_delivery_state", "in", ("shipped", "delivered")),
-            ("csp_shipped_at", "!=", False),
-        ])
+        companies = self.env["res.company"].sudo().search([
+            "|", ("csp_delivery_reminder_days", ">", 0), ("csp_delivery_autoconfirm_days", ">", 0)])
+        waiting = [("csp_delivery_state", "in", ("shipped", "delivered")),
+                   ("csp_shipped_at", "!=", False), ("csp_followup_error", "=", False)]
+        if job == "delivery_autoconfirm":
+            return list(Domain.AND([waiting, Domain.OR([
+                [("company_id", "=", company.id), ("csp_shipped_at", "<=", now - timedelta(
+                    days=company.csp_delivery_autoconfirm_days))]
+                for company in companies.filtered("csp_delivery_autoconfirm_days")])]))
+        per_company = []
+        for company in companies.filtered("csp_delivery_reminder_days"):
+            due = [("company_id", "=", company.id), ("csp_shipped_at", "<=", now - timedelta(
+                days=company.csp_delivery_reminder_days))]
+            if company.csp_delivery_autoconfirm_days:
+                # Old enough to be confirmed: confirmed, not reminded.
+                due.append(("csp_shipped_at", ">", now - timedelta(
+                    days=company.csp_delivery_autoconfirm_days)))
+            per_company.append(due)
+        return list(Domain.AND([waiting, [("csp_reminded_at", "=", False)],
+                                Domain.OR(per_company)]))
+
+    def _csp_remind_delivery(self):
+        """A reminder to each customer, with a new link (the raw token of the
+        first one is nowhere to be found): the first link stops working."""
         reminder = self.env.ref("customer_service_process.mail_template_delivery_reminder",
                                 raise_if_not_found=False)
-        confirmed, reminded, failed = self.browse(), self.browse(), self.browse()
-        for picking in waiting:
-            company = picking.company_id
-            age = now - picking.csp_shipped_at
-            try:
-                with self.env.cr.savepoint():
-                    if company.csp_delivery_autoconfirm_days and \
-                            age >= timedelta(days=company.csp_delivery_autoconfirm_days):
-                        picking._csp_confirm(False, "auto")
-                        confirmed |= picking
-                    elif (company.csp_delivery_reminder_days and not picking.csp_reminded_at
-                          and age >= timedelta(days=company.csp_delivery_reminder_days)):
-                        if reminder:
-                            # A new link (the raw token of the first one is
-                            # nowhere to be found): the first link stops working.
-                            token = picking._csp_new_link_token()
-                            send_private_mail(reminder, picking, picking.partner_id,
-                                              link=picking._csp_link(token))
-                        picking.sudo().csp_reminded_at = now
-                        picking.message_post(body=self.env._(
-                            "Reminder sent: the customer has not confirmed the delivery yet."))
-                        reminded |= picking
-            except Exception:
-                _logger.exception("Delivery follow-up of %s failed", picking.name)
-                failed |= picking
-        if failed:
-            _logger.error("Delivery follow-up: %d delivery(ies) failed: %s", len(failed),
-                          ", ".join(failed.mapped("name")))
-        return confirmed, reminded
+        pickings = self.sudo()
+        if reminder:
+            for picking in pickings:
+                token = picking._csp_new_link_token()
+                send_private_mail(reminder, picking, picking.partner_id,
+                                  link=picking._csp_link(token))
+        pickings.write({"csp_reminded_at": fields.Datetime.now()})
+        pickings._message_log_batch({picking.id: self.env._(
+            "Reminder sent: the customer has not confirmed the delivery yet.")
+            for picking in pickings})
+        return self
+
+    def _csp_auto_confirm(self):
+        """Deliveries the customer did not answer in time are confirmed
+        automatically: all in one write, their messages logged together."""
+        self._csp_check_confirmable()
+        pickings = self.sudo()
+        pickings.write({
+            "csp_confirmed_at": fields.Datetime.now(), "csp_confirmed_by": False,
+            "csp_confirmation_channel": "auto", "csp_confirmed_user_id": False,
+            "csp_signature": False,
+        })
+        channels = dict(self._fields["csp_confirmation_channel"]._description_selection(
+            self.env))
+        bodies = {}
+        for picking in pickings:
+            body = self.env._("Delivery confirmed (%(channel)s)%(by)s.",
+                              channel=channels["auto"], by="")
+            if picking.csp_remarks:
+                body += " " + self.env._("Remarks: %(remarks)s", remarks=picking.csp_remarks)
+            bodies[picking] = body
+        pickings._message_log_batch({picking.id: body for picking, body in bodies.items()})
+        # One message per delivery on its order: an order with several
+        # deliveries confirmed here gets one in each round.
+        rounds, count = [], {}
+        for picking, body in bodies.items():
+            if picking.sale_id:
+                step = count[picking.sale_id.id] = count.get(picking.sale_id.id, -1) + 1
+                if step == len(rounds):
+                    rounds.append({})
+                rounds[step][picking.sale_id.id] = self.env._(
+                    "%(delivery)s: %(body)s", delivery=picking.name, body=body)
+        for texts in rounds:
+            self.env["sale.order"].sudo().browse(list(texts))._message_log_batch(texts)
+        return self
+
+    @api.model
+    def _csp_batch_domain(self, job):
+        if job in ("delivery_remind", "delivery_autoconfirm"):
+            return self._csp_followup_domain(job)
+        return super()._csp_batch_domain(job)
+
+    def _csp_batch_process(self, job):
+        if job == "delivery_remind":
+            return self._csp_remind_delivery()
+        if job == "delivery_autoconfirm":
+            return self._csp_auto_confirm()
+        return super()._csp_batch_process(job)
+
+    def _csp_batch_failed(self, job, error):
+        if job not in ("delivery_remind", "delivery_autoconfirm"):
+            return super()._csp_batch_failed(job, error)
+        picking = self.sudo()
+        picking.csp_followup_error = str(error)
+        picking._message_log(body=self.env._(
+            "The delivery could not be followed up automatically: %(error)s", error=str(error)))
+        return None

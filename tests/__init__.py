@@ -3,6 +3,7 @@ from . import (
     test_access_matrix,
     test_access_rules,
     test_after_sales,
+    test_cron_batches,
     test_delivery,
     test_demo_data,
     test_dunning,

@@ -6,6 +6,7 @@ from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
+from .common import run_queued_crons
 from .test_delivery import DeliveryCase
 
 
@@ -55,16 +56,16 @@ class TestSatisfactionSurvey(AfterSalesCase):
         self.assertEqual(order.csp_stage_id.code, "delivered")
         for _run in range(2):
             with self.at("2026-03-02 11:00:00"):
-                self.env["sale.order"]._cron_csp_satisfaction_surveys()
+                run_queued_crons(self.env)
         self.assertEqual(len(self._invitations(order)), 1)
-        answer = order.csp_survey_input_id
+        answer = order.sudo().csp_survey_input_id
         self.assertEqual(answer.partner_id, order.partner_id)
         self.assertEqual(answer.csp_order_id, order)
         self.assertIn(answer.get_start_url(), self._invitations(order).body_html)
         # One reminder after five days without an answer.
         for _run in range(2):
             with self.at("2026-03-09 11:00:00"):
-                self.env["sale.order"]._cron_csp_satisfaction_surveys()
+                run_queued_crons(self.env)
         reminders = self.env["mail.mail"].sudo().search([
             ("subject", "ilike", f"one minute for {order.name}?")])
         self.assertEqual(len(reminders), 1)
@@ -74,13 +75,13 @@ class TestSatisfactionSurvey(AfterSalesCase):
     def test_no_survey_for_a_customer_who_opted_out(self):
         self.rep_customer.csp_survey_opt_out = True
         order, _picking = self._delivered()
-        self.env["sale.order"]._cron_csp_satisfaction_surveys()
+        run_queued_crons(self.env)
         self.assertFalse(self._invitations(order))
         self.assertFalse(order.csp_survey_input_id)
 
     def test_answers_give_score_nps_and_stage(self):
         order, _picking = self._delivered()
-        self.env["sale.order"]._cron_csp_satisfaction_surveys()
+        run_queued_crons(self.env)
         self._answer(order, overall=5, nps=9, quality=4, improve="Faster quotes")
         self.assertEqual(order.csp_satisfaction_score, 5)
         self.assertEqual(order.csp_nps_score, 9)
@@ -95,7 +96,7 @@ class TestSatisfactionSurvey(AfterSalesCase):
 
     def test_low_answer_calls_back_once(self):
         order, _picking = self._delivered()
-        self.env["sale.order"]._cron_csp_satisfaction_surveys()
+        run_queued_crons(self.env)
         self._answer(order, overall=2, nps=8)
         callbacks = order.activity_ids.filtered(lambda a: a.activity_type_id == self.env.ref(
             "customer_service_process.mail_activity_survey_callback"))
@@ -105,7 +106,7 @@ class TestSatisfactionSurvey(AfterSalesCase):
 
     def test_reps_see_only_their_customers_answers(self):
         order, _picking = self._delivered()
-        self.env["sale.order"]._cron_csp_satisfaction_surveys()
+        run_queued_crons(self.env)
         self._answer(order, overall=4, nps=10)
         self.assertEqual(order.with_user(self.rep).csp_satisfaction_score, 4)
         with self.assertRaises(AccessError):
@@ -321,7 +322,7 @@ class TestAfterSalesPortal(HttpCase, AfterSalesCase):
 
     def test_forged_survey_token_saves_nothing(self):
         order, _picking = self._delivered()
-        self.env["sale.order"]._cron_csp_satisfaction_surveys()
+        run_queued_crons(self.env)
         answer = order.sudo().csp_survey_input_id
         question = self.survey.question_ids.filtered(lambda q: q.csp_metric == "overall")
         with mute_logger("odoo.http"):

@@ -10,7 +10,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, tagged
 from odoo.tools import mute_logger
 
-from .common import CustomerProcessCase
+from .common import CustomerProcessCase, run_queued_crons
 
 
 def png(size=(20, 10)):
@@ -207,13 +207,12 @@ class TestDispatchAndConfirmation(DeliveryCase):
         order = self._order()
         with self.at("2026-03-02 10:00:00"):
             picking = self._ship(order)
-        Picking = self.env["stock.picking"]
         with self.at("2026-03-04 10:00:00"):
-            _confirmed, reminded = Picking._cron_csp_delivery_followup()
-        self.assertFalse(reminded)
+            run_queued_crons(self.env)
+        self.assertFalse(picking.csp_reminded_at)
         for _run in range(2):
             with self.at("2026-03-05 11:00:00"):
-                Picking._cron_csp_delivery_followup()
+                run_queued_crons(self.env)
         reminders = self.env["mail.mail"].sudo().search([
             ("subject", "ilike", f"did you receive {order.name}")])
         self.assertEqual(len(reminders), 1)
@@ -221,7 +220,7 @@ class TestDispatchAndConfirmation(DeliveryCase):
         self.assertEqual(picking.csp_reminded_at, datetime(2026, 3, 5, 11, 0))
         for _run in range(2):
             with self.at("2026-03-12 11:00:00"):
-                Picking._cron_csp_delivery_followup()
+                run_queued_crons(self.env)
         self.assertEqual(picking.csp_confirmation_channel, "auto")
         self.assertEqual(picking.csp_confirmed_at, datetime(2026, 3, 12, 11, 0))
         self.assertEqual(len(picking.message_ids.filtered(
@@ -263,7 +262,7 @@ class TestProductionFollowUp(DeliveryCase):
         self.assertTrue(production.csp_late)
         self.assertIn(production, self.env["mrp.production"].search([("csp_late", "=", True)]))
         for _run in range(2):
-            self.env["mrp.production"]._cron_csp_late_productions()
+            run_queued_crons(self.env)
         activities = production.activity_ids.filtered(lambda a: a.activity_type_id == self.env.ref(
             "customer_service_process.mail_activity_production_late"))
         self.assertEqual(len(activities), 1)

@@ -1,10 +1,13 @@
 import base64
 import io
+from unittest.mock import patch
 
 from openpyxl import load_workbook
 
 from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
 
+from .common import run_queued_crons
 from .test_delivery import DeliveryCase
 
 
@@ -145,11 +148,39 @@ class TestManagementReport(DeliveryCase):
         self.company.csp_kpi_monthly = True
         self.manager.email = "head.of.sales@test.example.com"
         with self.at("2026-04-01 05:00:00"):
-            self.env["csp.kpi.report"]._cron_csp_monthly_report()
+            run_queued_crons(self.env)
+            # Again the same month: nothing twice.
+            self.env.ref("customer_service_process.ir_cron_monthly_report").sudo() \
+                .method_direct_trigger()
         mail = self.env["mail.mail"].search([("subject", "ilike", "management report 2026-03")])
         self.assertEqual(len(mail), 1)
         self.assertIn("head.of.sales@test.example.com", mail.email_to)
         self.assertTrue(mail.attachment_ids)
+        self.assertEqual(self.company.csp_kpi_sent_month.isoformat(), "2026-03-01")
+        with self.at("2026-05-01 05:00:00"):
+            run_queued_crons(self.env)
+        self.assertEqual(len(self.env["mail.mail"].search([
+            ("subject", "ilike", "management report 2026-04")])), 1)
+
+    def test_monthly_report_that_fails_is_reported_and_tried_next_month(self):
+        self.company.csp_kpi_monthly = True
+        self.manager.email = "head.of.sales@test.example.com"
+        def broken(report, company):
+            raise ValueError("Printer on fire")
+
+        with self.at("2026-04-01 05:00:00"), \
+                mute_logger("odoo.addons.customer_service_process.models.csp_batch"), \
+                patch.object(type(self.env["csp.kpi.report"]), "_csp_mail_monthly_report",
+                             broken):
+            run_queued_crons(self.env)
+            run_queued_crons(self.env)
+        self.assertIn("Printer on fire", self.company.csp_kpi_report_error)
+        self.assertFalse(self.env["mail.mail"].search([("subject", "ilike", "management report")]))
+        with self.at("2026-05-01 05:00:00"):
+            run_queued_crons(self.env)
+        self.assertEqual(len(self.env["mail.mail"].search([
+            ("subject", "ilike", "management report 2026-04")])), 1)
+        self.assertFalse(self.company.csp_kpi_report_error)
 
     def test_query_count_does_not_grow_with_orders(self):
         self._month()

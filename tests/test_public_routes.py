@@ -28,6 +28,7 @@ from odoo.tools.misc import file_path
 from odoo.tools.pdf import PdfFileReader
 
 from ..models.stock_picking import decode_image
+from .common import run_queued_crons
 from .outside import pdf_text
 from .test_after_sales import AfterSalesCase
 from .test_delivery import DeliveryCase, png
@@ -236,7 +237,7 @@ class TestDeliveryLinkRoutes(LinkCase, AfterSalesCase):
             picking = self._ship(self._order())
         first = self._mailed_token(picking)
         with self.at("2026-03-05 11:00:00"):
-            self.env["stock.picking"]._cron_csp_delivery_followup()
+            run_queued_crons(self.env)
         second = self._mailed_token(picking)
         self.assertNotEqual(first, second)
         reminder = self.env["mail.mail"].sudo().search([
@@ -379,7 +380,7 @@ class TestDeliveryLinkRoutes(LinkCase, AfterSalesCase):
     def test_survey_invitation_reaches_the_customer_only(self):
         order, _picking = self._delivered()
         with self.at("2026-03-02 11:00:00"):
-            self.env["sale.order"]._cron_csp_satisfaction_surveys()
+            run_queued_crons(self.env)
         answer = order.sudo().csp_survey_input_id
         invitation = self._invitations(order)
         self._assert_private(invitation, order.partner_id, answer.access_token, [self.rep])

@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from .common import run_queued_crons
 from .test_delivery import DeliveryCase
 
 
@@ -206,7 +207,7 @@ class TestPickUp(DeliveryCase):
         self.assertEqual(activity.date_deadline.isoformat(), "2026-03-04")
         self.assertIn(self.customer.name, activity.summary)
         # The cron does not tell him twice.
-        self.env["sale.order"]._cron_csp_pickup_ready()
+        run_queued_crons(self.env)
         self.assertEqual(len(self.env["mail.message"].search([
             ("model", "=", "sale.order"), ("res_id", "=", order.id),
             ("subject", "ilike", "ready for collection")])), 1)
