@@ -41,3 +41,8 @@ serve-check:  ## start a production-like server, render PDFs at once, check timi
 	@timeout --kill-after=30 900 scripts/serve_check.sh
 
 .PHONY: help setup demo stop test lint venv data bench serve serve-stop serve-check
+
+faults:  ## dunning send on 2 servers, kill -9 cron workers mid-batch, check all exactly once (<= 10 min)
+	@timeout --kill-after=30 600 scripts/faults.sh
+
+.PHONY: faults
