@@ -388,7 +388,8 @@ class CspDunningRun(models.Model):
         queued = {run.id for [run] in self.env["csp.dunning.letter"]._read_group(
             [("run_id", "in", runs.ids), ("print_state", "=", "queued")], ["run_id"])}
         for run in runs.filtered(lambda run: run.id not in queued):
-            letters = run.letter_ids.filtered("print_state")
+            # In the order they were rendered: a batch's PDF is on its first.
+            letters = run.letter_ids.filtered("print_state").sorted("id")
             printed = letters.filtered(lambda letter: letter.print_state == "printed")
             failed = letters - printed
             attachments = {attachment.res_id: attachment for attachment in self.env[

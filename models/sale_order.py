@@ -2,11 +2,12 @@ import logging
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
-from odoo import SUPERUSER_ID, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.fields import Command, Domain
+from odoo.fields import Domain
 
 from .csp_cost_guard import COST_VIEWER
+from .csp_link import send_private_mails
 from .stock_picking import DELIVERY_STATES
 
 _logger = logging.getLogger(__name__)
@@ -43,49 +44,6 @@ def _group_by(records, key):
     for record in records:
         groups[key(record)].append(record.id)
     return {k: records.browse(ids) for k, ids in groups.items()}
-
-
-def _csp_private_mails(template, records, partners):
-    """`send_private_mail` for many records at once: `template` rendered for
-    all `records` together (Odoo's batch rendering) and queued with one
-    create, each mail on no thread and to `partners[record.id]` alone."""
-    mails = records.env["mail.mail"].sudo()
-    records = records.filtered(lambda r: partners.get(r.id))
-    if not template or not records:
-        return mails
-    template = template.with_user(SUPERUSER_ID)
-    layout = "mail.mail_notification_light"
-    rendered = template._generate_template(records.ids, (
-        "attachment_ids", "auto_delete", "body_html", "email_from", "mail_server_id",
-        "reply_to", "scheduled_date", "subject"))
-    langs = template._render_lang(records.ids) if template.lang else {}
-    companies = records._mail_get_companies(default=records.env.company)
-    model_description = records.env["ir.model"]._get(records._name).display_name
-    values_list = []
-    for record in records:
-        values = rendered[record.id]
-        lang = langs.get(record.id) or records.env.lang
-        body = template.with_context(lang=lang)._render_encapsulate(
-            layout, values["body_html"], add_context={
-                "company": companies.get(record.id) or records.env.company,
-                "model_description": model_description},
-            context_record=record.with_context(lang=lang))
-        mail_values = {
-            "subject": values.get("subject"), "body_html": body, "body": body,
-            "auto_delete": values.get("auto_delete", True),
-            "mail_server_id": values.get("mail_server_id") or False,
-            "scheduled_date": values.get("scheduled_date") or False,
-            "reply_to": values.get("reply_to") or False,
-            "attachment_ids": [Command.set(values.get("attachment_ids") or [])],
-            # as `send_private_mail`: no thread, no author, this recipient only
-            "model": False, "res_id": False, "author_id": False,
-            "recipient_ids": [Command.set(partners[record.id].ids)],
-            "partner_ids": [Command.clear()], "email_to": False, "email_cc": False,
-        }
-        if values.get("email_from"):
-            mail_values["email_from"] = values["email_from"]
-        values_list.append(mail_values)
-    return mails.create(values_list)
 
 
 SLA_KINDS = [
@@ -959,7 +917,7 @@ class SaleOrder(models.Model):
             order.write({"csp_survey_input_id": answer.id, "csp_survey_sent_at": now})
         # To the customer alone, on no thread: the personal link stays out
         # of the chatter and of every mail others read.
-        _csp_private_mails(template, sent, {order.id: order.partner_id for order in sent})
+        send_private_mails(template, sent, {order.id: order.partner_id for order in sent})
         sent._message_log_batch({order.id: self.env._(
             "Satisfaction survey sent to %(customer)s.", customer=order.partner_id.name)
             for order in sent})
@@ -970,7 +928,7 @@ class SaleOrder(models.Model):
                                 raise_if_not_found=False)
         orders = self.sudo()
         orders.write({"csp_survey_reminded_at": fields.Datetime.now()})
-        _csp_private_mails(template, orders, {
+        send_private_mails(template, orders, {
             order.id: order.csp_survey_input_id.partner_id or order.partner_id
             for order in orders})
         orders._message_log_batch({order.id: self.env._("Satisfaction survey reminder sent.")

@@ -68,7 +68,7 @@ def bench(env, runs):
           f"max {max(timings):.2f}, {runs} runs), {queries[-1]} queries")
 
 
-def end_to_end(env, print_limit):
+def end_to_end(env, print_limit, save_pdf=None):
     """Make, send and print a run as the cron workers do; committed."""
     import resource  # noqa: PLC0415
 
@@ -119,6 +119,10 @@ def end_to_end(env, print_limit):
         run.invalidate_recordset()
         print(f"printed {count} letters in {spent:.1f} s ({count / spent:.2f} letters/s), "
               f"merged PDF {len(run.letters_pdf or b'') * 3 // 4 // 1024} KB")
+        if save_pdf and run.letters_pdf:
+            import base64  # noqa: PLC0415
+            with open(save_pdf, "wb") as file:
+                file.write(base64.b64decode(run.with_context(bin_size=False).letters_pdf))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     print(f"peak RSS of this process: {peak} MB")
 
@@ -132,6 +136,7 @@ def main(argv):
                         help="make, send and print a run as the cron workers do (commits)")
     parser.add_argument("--print", type=int, default=100, dest="print_limit",
                         help="printed letters to render in --end-to-end")
+    parser.add_argument("--save-pdf", help="write the merged printed letters there")
     parser.add_argument("--print-date", action="store_true",
                         help="only print the run date (for the side-by-side benchmark)")
     args = parser.parse_args(argv)
@@ -139,7 +144,7 @@ def main(argv):
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         if args.end_to_end:
-            end_to_end(env, args.print_limit)
+            end_to_end(env, args.print_limit, args.save_pdf)
         elif args.print_date:
             company = env["account.move"].search(
                 [("move_type", "=", "out_invoice")], limit=1).company_id

@@ -253,7 +253,8 @@ class TestDunningPrintBatches(DunningBatchCase):
         broken = run.letter_ids.filtered(lambda x: x.partner_id == self.payers[1])
 
         def render_but_one(report, report_ref, res_ids=None, data=None):
-            if res_ids == broken.ids:
+            # A batch holding it fails, then each letter is printed alone.
+            if broken.id in (res_ids or []):
                 raise ValueError("The printer is on fire")
             return render(report, report_ref, res_ids, data)
 
