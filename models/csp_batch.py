@@ -36,8 +36,9 @@ Odoo's cron runner needs neither.)
 
 import logging
 import time
+from datetime import timedelta
 
-from odoo import api, models
+from odoo import api, fields, models
 
 _logger = logging.getLogger(__name__)
 
@@ -147,6 +148,11 @@ class CspBatch(models.AbstractModel):
                          time.monotonic() - started, remaining)
             if not remaining or time_left < 2 * (time.monotonic() - started):
                 break
+        if skipped and self.search_count([*domain, ("id", "in", skipped)]):
+            # Held by another transaction: soon again, not at the next
+            # scheduled run (the holder may die mid-batch).
+            self._csp_batch_cron(job)._trigger(
+                fields.Datetime.now() + timedelta(minutes=1))
 
     def _csp_batch_one(self, job):
         """One batch: all together in a savepoint; if that fails (or for a

@@ -77,7 +77,9 @@ wait_http() {
 spawn() {
     local pidfile="$1" log="$2"
     shift 2
-    setsid "$@" >"$log" 2>&1 </dev/null &
+    # A cron job left partly done wakes the cron workers at once (README,
+    # Running in production).
+    ODOO_NOTIFY_CRON_CHANGES=1 setsid "$@" >"$log" 2>&1 </dev/null &
     echo $! >"$pidfile"
 }
 
