@@ -311,7 +311,7 @@ class CspDunningLetter(models.Model):
         call = self.env.ref("mail.mail_activity_data_call")
         partner_model = self.env["ir.model"]._get_id("res.partner")
         # The accountant may not edit customers; the call is still his to plan.
-        self.env["mail.activity"].sudo().create([{
+        self._csp_batch_create_activities([{
             "activity_type_id": call.id, "res_model_id": partner_model,
             "res_id": letter.partner_id.id, "automated": True,
             "date_deadline": letter.run_id.date,

@@ -80,7 +80,7 @@ class MrpProduction(models.Model):
         late_type = self.env.ref("customer_service_process.mail_activity_production_late")
         model_id = self.env["ir.model"]._get_id(self._name)
         today = fields.Date.context_today(self)
-        self.env["mail.activity"].sudo().create([{
+        self._csp_batch_create_activities([{
             "activity_type_id": late_type.id, "res_model_id": model_id, "res_id": production.id,
             "automated": True, "date_deadline": today,
             "user_id": (production.user_id

@@ -672,7 +672,7 @@ class SaleOrder(models.Model):
         todo = self.env.ref("mail.mail_activity_data_todo")
         model_id = self.env["ir.model"]._get_id("stock.picking")
         today = fields.Date.context_today(self)
-        self.env["mail.activity"].sudo().create([{
+        self._csp_batch_create_activities([{
             "activity_type_id": todo.id, "res_model_id": model_id,
             "res_id": ready_pickings[order].id, "automated": True,
             "date_deadline": order.csp_pickup_date or today,
@@ -1021,7 +1021,7 @@ class SaleOrder(models.Model):
         kinds = dict(self._fields["csp_sla_kind"]._description_selection(self.env))
         today = fields.Date.context_today(self)
         model_id = self.env["ir.model"]._get_id(self._name)
-        self.env["mail.activity"].sudo().create([{
+        self._csp_batch_create_activities([{
             "activity_type_id": breach.id, "res_model_id": model_id, "res_id": order.id,
             "automated": True, "date_deadline": today,
             "user_id": order._csp_sla_responsible().id,
