@@ -6,7 +6,9 @@ import base64
 import io
 from unittest.mock import patch
 
-from odoo import SUPERUSER_ID, api
+from datetime import timedelta
+
+from odoo import SUPERUSER_ID, api, fields
 from odoo.addons.base.models.ir_actions_report import IrActionsReport
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -203,6 +205,51 @@ class TestDunningSendQueries(DunningBatchCase):
         # One batch either way: the mails, chatter, levels and states are
         # written in one go each, whatever the number of letters.
         self.assertEqual(thirty, ten, f"10 letters: {ten} queries, 30 letters: {thirty}")
+
+
+    def _send_mixed_queries(self, count, on):
+        """`count` customers, a third each by e-mail, by a phone call their
+        salesperson makes (with the fee of the level) and by printed letter
+        (no e-mail address); all sent in one batch."""
+        self.hold.write({"fee_type": "fixed", "fee_amount": 15.0})
+        kinds = ["email", "phone", "letter"]
+        partners = self.env["res.partner"].create([{
+            "name": f"Mixed payer {on}-{i}", "customer_rank": 1,
+            "email": False if kinds[i % 3] == "letter" else f"m{i}@example.com",
+            "user_id": self.rep.id if kinds[i % 3] == "phone" else False,
+        } for i in range(count)])
+        on_date = fields.Date.to_date(on)
+        for i, partner in enumerate(partners):
+            late = 50 if kinds[i % 3] == "phone" else 5
+            self._invoice(partner, 10.0 + i, on_date - timedelta(days=late))
+        run = self.env["csp.dunning.run"].with_user(self.accountant).browse(
+            self.env["csp.dunning.run"]._csp_create_run(self.company, on).id)
+        run.letter_ids.filtered(lambda x: x.partner_id not in partners).action_exclude()
+        self.assertEqual(sorted(set(run.letter_ids.filtered(
+            lambda x: x.partner_id in partners).mapped("channel"))), ["email", "letter", "phone"])
+        run.action_send()
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        run_queued_crons(self.env)
+        spent = self.cr.sql_log_count - before
+        sent = run.letter_ids.filtered(lambda x: x.state == "sent")
+        self.assertEqual(len(sent), count)
+        self.assertEqual(len(sent.fee_move_ids), len(sent.filtered(
+            lambda x: x.channel == "phone")))
+        return spent
+
+    def test_queries_per_letter_constant_for_every_channel(self):
+        # One batch for each size: what is measured is the cost per letter.
+        self.env["ir.config_parameter"].sudo().set_param(SEND_SIZE, "500")
+        self._send_mixed_queries(6, "2026-06-01")  # warm-up
+        ten = self._send_mixed_queries(12, "2026-06-02")
+        hundred = self._send_mixed_queries(102, "2026-06-03")
+        # The fee invoices are numbered one by one (Odoo's sequence); all
+        # else is written in one go per batch: at most 5 queries a letter
+        # more, never a query per field or per line.
+        per_letter = (hundred - ten) / 90
+        self.assertLessEqual(per_letter, 5, f"12 letters: {ten} queries, 102: {hundred}")
 
 
 @tagged("post_install", "-at_install")
