@@ -911,8 +911,11 @@ class SaleOrder(models.Model):
         opted_out._message_log_batch({order.id: self.env._(
             "No satisfaction survey: the customer opted out.") for order in opted_out})
         sent = orders - opted_out
+        # No "participation created" message per answer: the order's chatter
+        # says the survey was sent (a message costs more than the answer).
+        quiet = {"mail_create_nolog": True, "mail_create_nosubscribe": True}
         for order in sent:
-            answer = order.company_id.csp_survey_id._create_answer(
+            answer = order.company_id.csp_survey_id.with_context(**quiet)._create_answer(
                 partner=order.partner_id, check_attempts=False, csp_order_id=order.id)
             order.write({"csp_survey_input_id": answer.id, "csp_survey_sent_at": now})
         # To the customer alone, on no thread: the personal link stays out

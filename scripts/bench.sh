@@ -52,6 +52,19 @@ PYTHON
     --end-to-end --print "${BENCH_PRINT:-100}"
 "$PY" -c 'import sys; sys.path.insert(0, "scripts"); import odoo_db; odoo_db.drop_db("csp_bench_dunning_e2e")'
 "$PY" "$CSP_ROOT/scripts/bench_kpi.py" -c "$CSP_CONF" -d csp_bench_dunning
+# Survey invitations and SLA breach activities for BENCH_JOB_ORDERS (10000)
+# orders each, as the cron workers do them: on a copy too.
+"$PY" - <<'PYTHON'
+import sys
+sys.path.insert(0, "scripts")
+import odoo_db
+if odoo_db.db_exists("csp_bench_batches"):
+    odoo_db.drop_db("csp_bench_batches")
+odoo_db.copy_db("csp_bench_dunning", "csp_bench_batches")
+PYTHON
+"$PY" "$CSP_ROOT/scripts/bench_batches.py" -c "$CSP_CONF" -d csp_bench_batches \
+    --orders "${BENCH_JOB_ORDERS:-10000}"
+"$PY" -c 'import sys; sys.path.insert(0, "scripts"); import odoo_db; odoo_db.drop_db("csp_bench_batches")'
 # The same run with OCA's account_credit_control, side by side: its wheel is
 # downloaded from PyPI into the cache (never into this repository, never a
 # dependency of the addon) and installed in a database of its own.
