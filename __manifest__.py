@@ -3,7 +3,7 @@
     "summary": "Quotation to payment for a make-to-order manufacturer: feasibility, "
     "production, confirmed delivery, survey, complaints and dunning, measured "
     "against the company's targets.",
-    "version": "19.0.1.7.0",
+    "version": "19.0.1.8.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "customer_service_process developers",
@@ -38,6 +38,7 @@
         "data/survey_data.xml",
         "data/csp_after_sales_data.xml",
         "data/csp_dunning_data.xml",
+        "data/csp_sales_material_data.xml",
         # Reports
         "reports/csp_process_card_report.xml",
         "reports/csp_dunning_reports.xml",

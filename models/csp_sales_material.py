@@ -7,10 +7,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .csp_link import new_token
-
 PROCESS_MANAGER = "customer_service_process.group_process_manager"
-SEND_BATCH = 1000
 
 
 class CspSalesMaterial(models.Model):
@@ -175,8 +172,8 @@ class CspSalesMaterial(models.Model):
         return self.env["res.partner"].sudo().search(domain)
 
     def _csp_send_to(self, partners):
-        """One send per customer who has none yet, and its e-mail queued in
-        Odoo's mail queue, a thousand at a time."""
+        """One send per customer who has none yet, created at once and queued:
+        cron workers make their e-mails, a batch at a time."""
         self.ensure_one()
         if self.state != "approved" or not self._csp_current_on(fields.Date.context_today(self)):
             raise UserError(self.env._("%(material)s is not approved or not current.",
@@ -184,21 +181,19 @@ class CspSalesMaterial(models.Model):
         Send = self.env["csp.sales.material.send"].sudo()
         already = set(Send.search([("material_id", "=", self.id)]).partner_id.ids)
         partners = partners.filtered(lambda p: p.id not in already)
-        sends = Send.browse()
-        for start in range(0, len(partners), SEND_BATCH):
-            batch = partners[start:start + SEND_BATCH]
-            # The sends keep the digests; the raw tokens go into the mails only.
-            tokens = [new_token() for _partner in batch]
-            created = Send.create([{
-                "material_id": self.id, "partner_id": partner.id, "access_token": digest,
-            } for partner, (_token, digest) in zip(batch, tokens, strict=True)])
-            created._csp_queue_mails(dict(zip(
-                created.ids, (token for token, _digest in tokens), strict=True)))
-            sends |= created
+        sends = Send.create([
+            self._prepare_material_send_vals(partner) for partner in partners])
         if sends:
+            Send._csp_batch_queue("material_mail")
             self.message_post(body=self.env._("Sent to %(count)s customer(s).",
                                               count=len(sends)))
         return sends
+
+    def _prepare_material_send_vals(self, partner):
+        """The send of this material to `partner`, queued for its e-mail.
+        Override to record more on it."""
+        self.ensure_one()
+        return {"material_id": self.id, "partner_id": partner.id, "mail_state": "queued"}
 
     @api.model
     def _csp_welcome(self, partners):

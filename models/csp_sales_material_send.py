@@ -1,7 +1,7 @@
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .csp_link import token_matches
+from .csp_link import new_token, token_matches
 
 FIELD_REP = "customer_service_process.group_field_rep"
 
@@ -11,12 +11,18 @@ class CspSalesMaterialSend(models.Model):
     each measured in working hours against the company's target."""
 
     _name = "csp.sales.material.send"
-    _inherit = ["csp.process.owned"]
-    # The timing of a send is measured, never typed.
+    _inherit = ["csp.process.owned", "csp.batch"]
+    # The timing of a send is measured, never typed; its mail is the
+    # process's.
     _csp_process_fields = frozenset({
         "sent_at", "received_at", "channel", "handed_by_id", "hours_to_send",
-        "hours_to_receive", "on_time",
+        "hours_to_receive", "on_time", "mail_state", "mail_error",
     })
+    # A material approved for every customer makes thousands of sends: their
+    # e-mails are made by cron workers, a batch at a time (the job
+    # "material_mail" of csp.batch).
+    _csp_batch_jobs = {"material_mail": "customer_service_process.ir_cron_material_mail"}
+    _csp_batch_sizes = {"material_mail": 200}
     _description = "Sales Material Send"
     _order = "id desc"
 
@@ -40,6 +46,11 @@ class CspSalesMaterialSend(models.Model):
     hours_to_send = fields.Float(string="Hours to Send", readonly=True, aggregator="avg")
     hours_to_receive = fields.Float(string="Hours to Receipt", readonly=True, aggregator="avg")
     on_time = fields.Boolean(string="Received on Time", readonly=True)
+    mail_state = fields.Selection(
+        [("queued", "To Mail"), ("mailed", "Mailed"), ("failed", "Failed")],
+        string="E-mail", readonly=True, index="btree_not_null", copy=False)
+    mail_error = fields.Text(readonly=True, copy=False,
+                             help="Why the customer's e-mail could not be made.")
 
     _material_partner_unique = models.UniqueIndex(
         "(material_id, partner_id)", "A customer gets a material once.")
@@ -64,6 +75,34 @@ class CspSalesMaterialSend(models.Model):
             "auto_delete": True,
         } for send in self])
         return mails
+
+    # ------------------------------------------------------------ the e-mails
+    # A send is created queued; a cron worker gives it its token (the send
+    # keeps the digest, the mail the token) and queues its mail, marking it
+    # mailed in the same transaction.
+
+    @api.model
+    def _csp_batch_domain(self, job):
+        if job == "material_mail":
+            return [("mail_state", "=", "queued")]
+        return super()._csp_batch_domain(job)
+
+    def _csp_batch_process(self, job):
+        if job != "material_mail":
+            return super()._csp_batch_process(job)
+        sends = self.sudo()
+        tokens = {send.id: new_token() for send in sends}
+        for send in sends:
+            send.access_token = tokens[send.id][1]
+        sends._csp_queue_mails({send_id: token for send_id, (token, _digest) in tokens.items()})
+        sends.write({"mail_state": "mailed"})
+        return None
+
+    def _csp_batch_failed(self, job, error):
+        if job != "material_mail":
+            return super()._csp_batch_failed(job, error)
+        self.sudo().write({"mail_state": "failed", "mail_error": str(error)})
+        return None
 
     @api.model
     def _csp_from_token(self, send_id, token):

@@ -4,9 +4,8 @@ after an interruption, queries per letter constant, one real PDF."""
 
 import base64
 import io
-from unittest.mock import patch
-
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api, fields
 from odoo.addons.base.models.ir_actions_report import IrActionsReport

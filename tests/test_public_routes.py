@@ -416,6 +416,7 @@ class TestMaterialLinkRoutes(LinkCase, MaterialCase):
         material = self._material(audience="all", name="Cennik", valid_from="2020-01-01")
         material.sudo().attachment_ids = self.files
         material.with_user(self.manager).action_approve()
+        run_queued_crons(self.env)  # the cron workers make the mails
         return material
 
     def _send(self, material, partner):

@@ -1,6 +1,7 @@
 import base64
 import re
 from datetime import datetime
+from unittest.mock import patch
 
 from odoo.addons.mail.tests.common import MockEmail
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -33,11 +34,13 @@ class MaterialCase(DeliveryCase):
         return material
 
     def _material_mails(self, material):
+        run_queued_crons(self.env)  # the cron workers make the mails
         return self.env["mail.mail"].sudo().search([
             ("csp_material_send_id.material_id", "=", material.id)])
 
     def _material_token(self, send):
         """The customer's token, from his mail (the send keeps its digest)."""
+        run_queued_crons(self.env)
         mail = self.env["mail.mail"].sudo().search([("csp_material_send_id", "=", send.id)])
         found = re.search(rf"/csp/material/{send.id}/([\w-]+)", mail.body_html or "")
         return found and found.group(1)
@@ -122,7 +125,12 @@ class TestSalesMaterials(MaterialCase, MockEmail):
         order.with_user(self.head_office).action_confirm()
         self.assertEqual(material.send_ids.partner_id, newcomer)
 
-    def test_a_thousand_customers_in_constant_queries_per_batch(self):
+    def test_a_thousand_customers_queued_then_mailed_in_committed_batches(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "customer_service_process.batch_size.material_mail", "200")
+        IrCron = self.registry["ir.cron"]
+        commit_progress = IrCron._commit_progress
+
         def approve(count):
             partners = self.env["res.partner"].create([{
                 "name": f"Audience {count}-{i}", "customer_rank": 1, "is_company": True,
@@ -135,17 +143,58 @@ class TestSalesMaterials(MaterialCase, MockEmail):
             before = self.env.cr.sql_log_count
             material.with_user(self.manager).action_approve()
             self.env.flush_all()
-            spent = self.env.cr.sql_log_count - before
+            approving = self.env.cr.sql_log_count - before
+            # The button answers at once: the sends are queued, no mail yet.
             self.assertEqual(len(material.send_ids), count)
+            self.assertEqual(set(material.send_ids.mapped("mail_state")), {"queued"})
+            self.assertFalse(self.env["mail.mail"].sudo().search_count(
+                [("csp_material_send_id.material_id", "=", material.id)]))
+            committed = []
+
+            def spy(cron, processed=0, **kwargs):
+                committed.append(processed)
+                return commit_progress(cron, processed, **kwargs)
+
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            with patch.object(IrCron, "_commit_progress", spy):
+                run_queued_crons(self.env)
+            mailing = self.env.cr.sql_log_count - before
             self.assertEqual(len(self._material_mails(material)), count)
-            return spent
+            self.assertEqual(set(material.send_ids.mapped("mail_state")), {"mailed"})
+            return approving, mailing, [done for done in committed if done]
 
         approve(10)
         few = approve(10)
         many = approve(1000)
-        # Nothing per customer: the ORM inserts 100 rows a statement into the
-        # sends, the mails, their messages and their recipients.
-        self.assertLessEqual(many - few, 4 * (1000 // 100))
+        # Approving: nothing per customer (the ORM inserts 100 sends a
+        # statement).  Mailing: five committed batches of 200, each costing
+        # what one batch of 10 costs plus its rows' inserts.
+        self.assertLessEqual(many[0] - few[0], 4 * (1000 // 100))
+        self.assertEqual(many[2], [200] * 5)
+        self.assertLessEqual(many[1], 5 * few[1] + 4 * (1000 // 100) * 4)
+
+    def test_a_send_whose_mail_fails_does_not_stop_the_others(self):
+        material = self._material(audience="all", valid_from="2020-01-01")
+        material.with_user(self.manager).action_approve()
+        broken = material.send_ids[:1]
+        Send = type(self.env["csp.sales.material.send"])
+        queue_mails = Send._csp_queue_mails
+
+        def failing(sends, tokens):
+            if broken in sends:
+                raise RuntimeError("Mail server on strike")
+            return queue_mails(sends, tokens)
+
+        with patch.object(Send, "_csp_queue_mails", failing), \
+                mute_logger("odoo.addons.customer_service_process.models.csp_batch"):
+            run_queued_crons(self.env)
+        self.assertEqual(broken.mail_state, "failed")
+        self.assertIn("Mail server on strike", broken.mail_error)
+        others = material.send_ids - broken
+        self.assertTrue(others)
+        self.assertEqual(set(others.mapped("mail_state")), {"mailed"})
+        self.assertEqual(len(self._material_mails(material)), len(others))
 
 
 @tagged("post_install", "-at_install")
