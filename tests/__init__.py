@@ -14,6 +14,7 @@ from . import (
     test_kpi_report,
     test_lifecycle,
     test_phone_tour,
+    test_pickup,
     test_portal_complaint,
     test_process_cards,
     test_process_integrity,

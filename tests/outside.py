@@ -46,20 +46,25 @@ def pdf_text(content):
             text=True, check=True).stdout for image in images)
 
 
+def real_pdfs(case):
+    """Reports render real PDFs for the rest of `case`'s test.  Odoo answers
+    them with HTML while tests run (wkhtmltopdf could not reach a test
+    server); this server can, so users get real PDFs."""
+    render = IrActionsReport._render_qweb_pdf
+
+    def render_pdf(report, *args, **kwargs):
+        return render(report.with_context(force_report_rendering=True), *args, **kwargs)
+
+    case.startPatcher(patch.object(IrActionsReport, "_render_qweb_pdf", render_pdf))
+
+
 class OutsideCase(HttpCase):
     """Helpers to drive the server as its clients do.  `as_user` logs in
     (the demo users' password is their login), `as_public` logs out."""
 
     def setUp(self):
         super().setUp()
-        # Odoo answers reports with HTML while tests run (wkhtmltopdf could
-        # not reach a test server); this server can, so users get real PDFs.
-        render = IrActionsReport._render_qweb_pdf
-
-        def render_pdf(report, *args, **kwargs):
-            return render(report.with_context(force_report_rendering=True), *args, **kwargs)
-
-        self.startPatcher(patch.object(IrActionsReport, "_render_qweb_pdf", render_pdf))
+        real_pdfs(self)
         self.login = None
 
     # ------------------------------------------------------------ sessions

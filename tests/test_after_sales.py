@@ -6,46 +6,7 @@ from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
-from .common import run_queued_crons
-from .test_delivery import DeliveryCase
-
-
-class AfterSalesCase(DeliveryCase):
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.survey = cls.env.ref("customer_service_process.survey_satisfaction")
-        cls.company.write({"csp_survey_id": cls.survey.id, "csp_survey_delay_days": 0,
-                           "csp_survey_reminder_days": 5})
-
-    def _delivered(self, quantity=5, moment="2026-03-02 10:00:00", invoiced=False):
-        with self.at(moment):
-            order = self._order(quantity=quantity)
-            picking = self._ship(order)
-            if invoiced:
-                invoice = order.sudo()._create_invoices()
-                invoice.action_post()
-            picking._csp_confirm("Buyer", "office")
-        return order, picking
-
-    def _invitations(self, order):
-        # On no thread (the link is the customer's): found by their subject.
-        return self.env["mail.mail"].sudo().search([
-            ("subject", "ilike", f"how did we do with {order.name}?")])
-
-    def _answer(self, order, overall, nps, *, on_time=True, quality=4, improve="Faster"):
-        answer = order.sudo().csp_survey_input_id
-        questions = {q.csp_metric: q for q in self.survey.question_ids}
-        answer._save_lines(questions["overall"], str(overall))
-        answer._save_lines(questions["nps"], str(nps))
-        yes_no = questions["on_time"].suggested_answer_ids
-        answer._save_lines(questions["on_time"], str(
-            yes_no.filtered("csp_is_yes" if on_time else lambda a: not a.csp_is_yes).id))
-        answer._save_lines(questions["quality"], str(quality))
-        answer._save_lines(questions["improve"], improve)
-        answer._mark_done()
-        return answer
+from .common import AfterSalesCase, run_queued_crons
 
 
 @tagged("post_install", "-at_install")

@@ -4,7 +4,6 @@ and late-production activities, pick-up notices.  Each job is done in
 committed batches, a failing record is isolated and reported, a second run
 does nothing twice, and the queries per record do not grow."""
 
-from datetime import datetime
 from unittest.mock import patch
 
 from odoo import Command
@@ -14,8 +13,7 @@ from odoo.tools import mute_logger
 from ..models.mrp_production import MrpProduction
 from ..models.sale_order import SaleOrder
 from ..models.stock_picking import StockPicking
-from .common import run_queued_crons
-from .test_after_sales import AfterSalesCase
+from .common import AfterSalesCase, run_queued_crons
 
 BATCH_LOGGER = "odoo.addons.customer_service_process.models.csp_batch"
 
@@ -80,15 +78,11 @@ class CronBatchCase(AfterSalesCase):
             run_queued_crons(self.env)
         return committed
 
-    def _queries(self, make, moment):
+    def _cron_queries(self, make, moment):
         """Queries of the queued crons' run over the records `make` makes."""
         records = make()
         with self.at(moment):
-            self.env.flush_all()
-            self.env.invalidate_all()
-            before = self.cr.sql_log_count
-            run_queued_crons(self.env)
-            spent = self.cr.sql_log_count - before
+            _none, spent = self._queries(lambda: run_queued_crons(self.env))
         return records, spent
 
     def _invitations_of(self, orders):
@@ -180,11 +174,11 @@ class TestSurveyBatches(CronBatchCase):
         self.assertFalse(bad.sudo().csp_survey_input_id)
 
     def test_queries_per_invitation_do_not_grow(self):
-        self._queries(lambda: self._delivered_orders(3), "2026-03-02 11:00:00")  # warm-up
-        _ten, ten = self._queries(lambda: self._delivered_orders(10), "2026-03-02 12:00:00")
-        _twenty, twenty = self._queries(lambda: self._delivered_orders(20),
+        self._cron_queries(lambda: self._delivered_orders(3), "2026-03-02 11:00:00")  # warm-up
+        _ten, ten = self._cron_queries(lambda: self._delivered_orders(10), "2026-03-02 12:00:00")
+        _twenty, twenty = self._cron_queries(lambda: self._delivered_orders(20),
                                         "2026-03-02 13:00:00")
-        _thirty, thirty = self._queries(lambda: self._delivered_orders(30),
+        _thirty, thirty = self._cron_queries(lambda: self._delivered_orders(30),
                                         "2026-03-02 14:00:00")
         self.assertEqual(len(self._invitations_of(_thirty)), 30)
         self.assertEqual(thirty - twenty, twenty - ten,
@@ -252,12 +246,12 @@ class TestDeliveryFollowUpBatches(CronBatchCase):
         self.assertEqual(len((pickings - bad).filtered("csp_reminded_at")), 3)
 
     def test_queries_per_reminder_do_not_grow(self):
-        self._queries(lambda: self._shipped(3, "2026-03-02 10:00:00"), "2026-03-05 11:00:00")
-        _ten, ten = self._queries(lambda: self._shipped(10, "2026-03-02 11:00:00"),
+        self._cron_queries(lambda: self._shipped(3, "2026-03-02 10:00:00"), "2026-03-05 11:00:00")
+        _ten, ten = self._cron_queries(lambda: self._shipped(10, "2026-03-02 11:00:00"),
                                   "2026-03-05 12:00:00")
-        _twenty, twenty = self._queries(lambda: self._shipped(20, "2026-03-02 12:00:00"),
+        _twenty, twenty = self._cron_queries(lambda: self._shipped(20, "2026-03-02 12:00:00"),
                                         "2026-03-05 13:00:00")
-        thirty_pickings, thirty = self._queries(
+        thirty_pickings, thirty = self._cron_queries(
             lambda: self._shipped(30, "2026-03-02 13:00:00"), "2026-03-05 14:00:00")
         self.assertEqual(len(thirty_pickings.filtered("csp_reminded_at")), 30)
         self.assertEqual(thirty - twenty, twenty - ten,
@@ -308,13 +302,13 @@ class TestSlaBreachBatches(CronBatchCase):
             lambda m: "No activity for this one" in (m.body or ""))), 1)
 
     def test_queries_per_breach_do_not_grow(self):
-        self._queries(lambda: self._late_quotations(3, "2026-03-06 16:00:00"),
+        self._cron_queries(lambda: self._late_quotations(3, "2026-03-06 16:00:00"),
                       "2026-03-09 17:00:00")
-        _ten, ten = self._queries(lambda: self._late_quotations(10, "2026-03-06 16:10:00"),
+        _ten, ten = self._cron_queries(lambda: self._late_quotations(10, "2026-03-06 16:10:00"),
                                   "2026-03-09 17:10:00")
-        _twenty, twenty = self._queries(
+        _twenty, twenty = self._cron_queries(
             lambda: self._late_quotations(20, "2026-03-06 16:20:00"), "2026-03-09 17:20:00")
-        thirty_orders, thirty = self._queries(
+        thirty_orders, thirty = self._cron_queries(
             lambda: self._late_quotations(30, "2026-03-06 16:30:00"), "2026-03-09 17:30:00")
         self.assertEqual(len(self._breach_activities(thirty_orders)), 30)
         self.assertEqual(thirty - twenty, twenty - ten,
@@ -323,15 +317,6 @@ class TestSlaBreachBatches(CronBatchCase):
 
 @tagged("post_install", "-at_install")
 class TestLateProductionBatches(CronBatchCase):
-
-    def _late_production(self):
-        self._stock(self.component, 10)
-        order = self._order(quantity=1, product=self.pump)
-        production = order.sudo().mrp_production_ids
-        order.sudo().commitment_date = datetime(2026, 3, 3, 12, 0)
-        production.write({"date_start": datetime(2026, 3, 2, 8, 0),
-                          "date_finished": datetime(2026, 3, 4, 16, 0)})
-        return production
 
     def test_a_failing_production_does_not_stop_the_others(self):
         productions = self._late_production() | self._late_production()

@@ -1,77 +1,14 @@
 import base64
-import io
 import json
-import re
 from datetime import datetime
-
-from PIL import Image
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, tagged
 from odoo.tools import mute_logger
 
-from .common import CustomerProcessCase, run_queued_crons
+from .common import DeliveryCase, png, run_queued_crons
 
 
-def png(size=(20, 10)):
-    buffer = io.BytesIO()
-    Image.new("RGB", size, "white").save(buffer, format="PNG")
-    return base64.b64encode(buffer.getvalue())
-
-
-class DeliveryCase(CustomerProcessCase):
-    """An order of rep1's customer, taken by head office, shipped by a carrier."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.company.write({"csp_delivery_reminder_days": 3, "csp_delivery_autoconfirm_days": 10})
-        shipping = cls.env["product.product"].create({"name": "Test shipping", "type": "service"})
-        cls.carrier = cls.env["delivery.carrier"].create({
-            "name": "Test Express", "product_id": shipping.id})
-
-    def _order(self, quantity=5, product=None):
-        product = product or self.spare_part
-        self._stock(product, 20)
-        order = self._quotation(self.head_office, self.rep_customer, product, quantity,
-                                user_id=self.rep)
-        order.with_user(self.head_office).action_confirm()
-        return order
-
-    def _ship(self, order, quantity=None, backorder=False):
-        picking = order.picking_ids.filtered(
-            lambda p: p.picking_type_code == "outgoing" and p.state not in ("done", "cancel"))
-        picking = picking.with_user(self.head_office)
-        picking.write({"carrier_id": self.carrier.id, "carrier_tracking_ref": "TRK-42"})
-        picking.action_assign()
-        if quantity is not None:
-            picking.move_ids.quantity = quantity
-        else:
-            picking.move_ids.quantity = picking.move_ids.product_uom_qty
-        result = picking.button_validate()
-        if isinstance(result, dict) and result.get("res_model") == "stock.backorder.confirmation":
-            wizard = Form.from_action(self.env, result).save()
-            if backorder:
-                wizard.process()
-            else:
-                wizard.process_cancel_backorder()
-        return picking
-
-    def _dispatch_mails(self, picking):
-        # On no thread (the link is the customer's): found by their subject.
-        return self.env["mail.mail"].sudo().search([
-            ("subject", "ilike", f"is on its way ({picking.name})")])
-
-    def _mailed_token(self, picking):
-        """The customer's token, from the last mail he got for the delivery
-        (the delivery keeps only its digest)."""
-        mail = self.env["mail.mail"].sudo().search([
-            ("body_html", "ilike", f"/csp/delivery/{picking.id}/")], order="id desc", limit=1)
-        found = re.search(rf"/csp/delivery/{picking.id}/([\w-]+)", mail.body_html or "")
-        return found and found.group(1)
-
-
-@tagged("post_install", "-at_install")
 class TestDispatchAndConfirmation(DeliveryCase):
 
     def test_dispatch_notice_tells_what_who_and_tracking(self):
@@ -253,12 +190,7 @@ class TestProductionFollowUp(DeliveryCase):
         self.assertEqual(len(messages), 1)
 
     def test_late_production_gets_one_activity(self):
-        self._stock(self.component, 10)
-        order = self._order(quantity=1, product=self.pump)
-        production = order.sudo().mrp_production_ids
-        order.sudo().commitment_date = datetime(2026, 3, 3, 12, 0)
-        production.write({"date_start": datetime(2026, 3, 2, 8, 0),
-                          "date_finished": datetime(2026, 3, 4, 16, 0)})
+        production = self._late_production()
         self.assertTrue(production.csp_late)
         self.assertIn(production, self.env["mrp.production"].search([("csp_late", "=", True)]))
         for _run in range(2):

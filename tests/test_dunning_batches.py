@@ -13,9 +13,8 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 from odoo.tools.pdf import PdfFileReader
 
-from .common import run_queued_crons
-from .outside import OutsideCase
-from .test_dunning import DunningCase
+from .common import DunningCase, run_queued_crons
+from .outside import OutsideCase, real_pdfs
 
 SEND_SIZE = "customer_service_process.batch_size.dunning_send"
 PRINT_SIZE = "customer_service_process.batch_size.dunning_print"
@@ -189,11 +188,7 @@ class TestDunningSendQueries(DunningBatchCase):
             self.env["csp.dunning.run"]._csp_create_run(self.company, on).id)
         run.letter_ids.filtered(lambda x: x.partner_id not in partners).action_exclude()
         run.action_send()
-        self.env.flush_all()
-        self.env.invalidate_all()
-        before = self.cr.sql_log_count
-        run_queued_crons(self.env)
-        spent = self.cr.sql_log_count - before
+        _none, spent = self._queries(lambda: run_queued_crons(self.env))
         self.assertEqual(len(run.letter_ids.filtered(lambda x: x.state == "sent")), count)
         return spent
 
@@ -256,13 +251,7 @@ class TestDunningPrintBatches(DunningBatchCase):
 
     def setUp(self):
         super().setUp()
-        # Odoo answers reports with HTML while tests run; these are real PDFs.
-        render = IrActionsReport._render_qweb_pdf
-
-        def render_pdf(report, *args, **kwargs):
-            return render(report.with_context(force_report_rendering=True), *args, **kwargs)
-
-        self.startPatcher(patch.object(IrActionsReport, "_render_qweb_pdf", render_pdf))
+        real_pdfs(self)
 
     def test_print_letters_in_batches_into_one_pdf(self):
         self.env["ir.config_parameter"].set_param(PRINT_SIZE, 2)

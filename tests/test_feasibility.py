@@ -4,37 +4,7 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .common import CustomerProcessCase
-
-
-class FeasibilityCase(CustomerProcessCase):
-    """Helpers of the feasibility tests: the check run through its button,
-    as the user who presses it."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.company.write({
-            "csp_min_margin_percent": 20.0,
-            "csp_overdue_limit": 500.0,
-            "csp_feasibility_auto_accept": True,
-            "csp_feasibility_required": False,
-        })
-        cls.vendor = cls.env["res.partner"].create({"name": "Test Vendor"})
-
-    def _check(self, order, user):
-        action = order.with_user(user).action_csp_check_feasibility()
-        self.assertEqual(action["res_model"], "csp.feasibility.check")
-        self.assertEqual(action["target"], "new")
-        return self.env["csp.feasibility.check"].with_user(user).browse(action["res_id"])
-
-    def _results(self, check, kind):
-        return check.sudo().result_ids.filtered(lambda r: r.kind == kind)
-
-    def _answers(self, order, subject_part):
-        return self.env["mail.message"].sudo().search([
-            ("model", "=", "sale.order"), ("res_id", "=", order.id),
-            ("subject", "ilike", subject_part)])
+from .common import FeasibilityCase
 
 
 @tagged("post_install", "-at_install")
@@ -287,29 +257,26 @@ class TestFeasibilityQueries(FeasibilityCase):
             "partner_id": self.customer.id, "user_id": self.head_office.id,
             "order_line": lines})
 
-    def _queries(self, count):
+    def _check_queries(self, count):
         order = self._order(count).with_user(self.head_office)
-        self.env.flush_all()
-        self.env.invalidate_all()
-        before = self.env.cr.sql_log_count
-        check = self.env["csp.feasibility.check"].with_user(self.head_office)._csp_start(order)
-        self.env.flush_all()
-        spent = self.env.cr.sql_log_count - before
+        check, spent = self._queries(
+            lambda: self.env["csp.feasibility.check"].with_user(self.head_office)._csp_start(
+                order))
         self.assertEqual(len(check.sudo().result_ids.filtered(lambda r: r.kind == "stock")),
                          count)
         self.assertEqual(check.verdict, "feasible")
         return spent
 
     def test_check_queries_do_not_grow_with_lines(self):
-        self._queries(10)  # warm the caches of the registry
-        few = self._queries(10)
-        many = self._queries(100)
+        self._check_queries(10)  # warm the caches of the registry
+        few = self._check_queries(10)
+        many = self._check_queries(100)
         self.assertEqual(few, many)
 
     def test_check_of_ten_lines_within_its_query_budget(self):
         order = self._order(10).with_user(self.head_office)
         self.env.flush_all()
-        self._queries(10)
+        self._check_queries(10)
         self.env.invalidate_all()
         with self.assertQueryCount(__system__=57):
             self.env["csp.feasibility.check"].with_user(self.head_office)._csp_start(order)

@@ -1,44 +1,10 @@
-import re
 from datetime import datetime
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .test_feasibility import FeasibilityCase
-
-
-class ApprovalCase(FeasibilityCase):
-
-    def _pending(self, user=None, price=22.0, **values):
-        """A rep's quotation whose margin is below the minimum, sent for approval."""
-        user = user or self.rep
-        self._stock(self.spare_part, 10)
-        order = self._quotation(user, self.rep_customer, self.spare_part, 2, **values)
-        order.with_user(user).order_line.price_unit = price
-        check = self._check(order, user)
-        check.action_submit()
-        self.assertEqual(check.state, "pending")
-        return order, check
-
-    def _approval_mail(self, check):
-        return self.env["mail.mail"].sudo().search([
-            ("body_html", "ilike", f"/csp/feasibility/{check.id}/")], order="id desc", limit=1)
-
-    def _mailed_token(self, check):
-        """The approver's token, as he finds it in his mail (the check keeps
-        only its digest)."""
-        mail = self._approval_mail(check)
-        found = re.search(rf"/csp/feasibility/{check.id}/([\w-]+)", mail.body_html or "")
-        return found and found.group(1)
-
-    def _decide(self, check, user, **values):
-        action = check.with_user(user).action_open_decision()
-        wizard = Form(self.env[action["res_model"]].with_user(user).with_context(
-            **action["context"]))
-        for name, value in values.items():
-            setattr(wizard, name, value)
-        return wizard.save().action_decide()
+from .common import ApprovalCase, FeasibilityLinkPages
 
 
 @tagged("post_install", "-at_install")
@@ -246,19 +212,6 @@ class TestFeasibilityApproval(ApprovalCase):
         self.assertEqual(cheap.csp_approval_state, "pending")
         self.assertEqual(cheap.csp_stage_id,
                          self.env.ref("customer_service_process.stage_feasibility"))
-
-
-class FeasibilityLinkPages:
-    """The approver's page and its form, as his browser reaches them (mixed
-    into an HttpCase)."""
-
-    def _open(self, check, token):
-        return self.url_open(f"/csp/feasibility/{check.id}/{token}")
-
-    def _post(self, check, token, page, **data):
-        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-        return self.url_open(f"/csp/feasibility/{check.id}/{token}/decide",
-                             data=dict(data, csrf_token=csrf))
 
 
 @tagged("post_install", "-at_install")

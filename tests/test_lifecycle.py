@@ -10,9 +10,8 @@ from datetime import date, timedelta
 from odoo import Command, fields
 from odoo.tests import new_test_user, tagged
 
-from .common import run_queued_crons
+from .common import AfterSalesCase, run_queued_crons
 from .outside import OutsideCase
-from .test_after_sales import AfterSalesCase
 
 
 @tagged("post_install", "-at_install")

@@ -17,8 +17,7 @@ from odoo.tests import Form, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
-from .test_after_sales import AfterSalesCase
-from .test_public_routes import OVERSIZE, LinkCase, blank_png
+from .common import OVERSIZE, AfterSalesCase, LinkCase, blank_png
 
 NEW = "/my/complaints/new"
 LOGIN = "csp_portal_complainer"

@@ -9,7 +9,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
-from .test_feasibility_approval import ApprovalCase
+from .common import ApprovalCase
 
 COST_FIELDS = {
     "sale.order": ["margin", "margin_percent"],

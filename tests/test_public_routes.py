@@ -17,7 +17,6 @@ import json
 import re
 from unittest.mock import patch
 
-from PIL import Image
 from werkzeug.http import parse_options_header
 
 from odoo.addons.base.models.ir_actions_report import IrActionsReport
@@ -28,59 +27,28 @@ from odoo.tools.misc import file_path
 from odoo.tools.pdf import PdfFileReader
 
 from ..models.stock_picking import decode_image
-from .common import run_queued_crons
+from .common import (
+    OVERSIZE,
+    AfterSalesCase,
+    ApprovalCase,
+    DeliveryCase,
+    DunningCase,
+    FeasibilityLinkPages,
+    LinkCase,
+    MaterialCase,
+    blank_png,
+    png,
+    run_queued_crons,
+)
 from .outside import pdf_text
-from .test_after_sales import AfterSalesCase
-from .test_delivery import DeliveryCase, png
-from .test_dunning import DunningCase
-from .test_feasibility_approval import ApprovalCase, FeasibilityLinkPages
-from .test_sales_materials import MaterialCase
 
-OVERSIZE = (11000, 11000)  # 121 megapixels in 15 KB
 BOMB = (14000, 14000)  # beyond what Pillow itself opens
-
-
-def blank_png(size):
-    """A blank PNG: a few kilobytes, whatever its size in pixels."""
-    buffer = io.BytesIO()
-    Image.new("1", size).save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 def altered(token):
     return token[:-1] + ("A" if token[-1] != "A" else "B")
 
 
-class LinkCase(HttpCase):
-    """What the users who are not the recipient can read, through JSON-RPC."""
-
-    def _messages_with(self, user, text):
-        """The mail.message records `user` finds holding `text`, searched and
-        read as he would through the web client."""
-        self.authenticate(user.login, user.login)
-        return self.make_jsonrpc_request("/web/dataset/call_kw/mail.message/search_read", {
-            "model": "mail.message", "method": "search_read",
-            "args": [[("body", "ilike", text)]], "kwargs": {"fields": ["body", "model"]},
-        })
-
-    def _assert_private(self, mail, partner, token, readers):
-        """The mail goes to `partner` alone, on no thread, and none of
-        `readers` finds the token in any message."""
-        self.assertEqual(len(mail), 1)
-        self.assertEqual(mail.recipient_ids, partner)
-        self.assertFalse(mail.model)
-        self.assertFalse(mail.res_id)
-        self.assertFalse(mail.email_to)
-        self.assertFalse(mail.email_cc)
-        self.assertFalse(mail.mail_message_id.partner_ids)
-        self.assertIn(token, mail.body_html)
-        for user in readers:
-            self.assertEqual(self._messages_with(user, token), [], user.login)
-            with self.assertRaises(AccessError, msg=user.login):
-                mail.mail_message_id.with_user(user).read(["body"])
-
-
-@tagged("post_install", "-at_install")
 class TestFeasibilityLinkRoutes(FeasibilityLinkPages, LinkCase, ApprovalCase):
 
     def test_approval_mail_reaches_the_approver_only(self):

@@ -1,49 +1,12 @@
-import base64
-import re
 from datetime import datetime
 from unittest.mock import patch
 
 from odoo.addons.mail.tests.common import MockEmail
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import run_queued_crons
-from .test_delivery import DeliveryCase
-
-
-class MaterialCase(DeliveryCase):
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.company.csp_material_sla_hours = 5.0
-        cls.leaflet = cls.env["ir.attachment"].create({
-            "name": "pumps-2026.pdf", "raw": b"%PDF-1.4 leaflet", "mimetype": "application/pdf"})
-
-    def _material(self, user=None, **values):
-        user = user or self.head_office
-        with Form(self.env["csp.sales.material"].with_user(user)) as form:
-            form.name = values.pop("name", "Spring leaflet")
-            form.valid_from = values.pop("valid_from", "2026-03-01")
-            for name, value in values.items():
-                setattr(form, name, value)
-        material = form.record
-        if "attachment_ids" not in values:
-            material.sudo().attachment_ids = self.leaflet
-        return material
-
-    def _material_mails(self, material):
-        run_queued_crons(self.env)  # the cron workers make the mails
-        return self.env["mail.mail"].sudo().search([
-            ("csp_material_send_id.material_id", "=", material.id)])
-
-    def _material_token(self, send):
-        """The customer's token, from his mail (the send keeps its digest)."""
-        run_queued_crons(self.env)
-        mail = self.env["mail.mail"].sudo().search([("csp_material_send_id", "=", send.id)])
-        found = re.search(rf"/csp/material/{send.id}/([\w-]+)", mail.body_html or "")
-        return found and found.group(1)
+from .common import MaterialCase, run_queued_crons
 
 
 @tagged("post_install", "-at_install")
@@ -138,12 +101,7 @@ class TestSalesMaterials(MaterialCase, MockEmail):
             category = self.env["res.partner.category"].create({"name": f"Audience {count}"})
             partners.category_id = category
             material = self._material(audience="category", category_id=category)
-            self.env.flush_all()
-            self.env.invalidate_all()
-            before = self.env.cr.sql_log_count
-            material.with_user(self.manager).action_approve()
-            self.env.flush_all()
-            approving = self.env.cr.sql_log_count - before
+            _none, approving = self._queries(material.with_user(self.manager).action_approve)
             # The button answers at once: the sends are queued, no mail yet.
             self.assertEqual(len(material.send_ids), count)
             self.assertEqual(set(material.send_ids.mapped("mail_state")), {"queued"})
@@ -231,47 +189,3 @@ class TestMaterialsPortal(HttpCase, MaterialCase):
         self.assertNotEqual(file.content, self.leaflet.raw)
         with mute_logger("odoo.http", "werkzeug"):
             self.assertEqual(self.url_open(f"/csp/material/{send.id}/wrong").status_code, 404)
-
-
-@tagged("post_install", "-at_install")
-class TestPickUp(DeliveryCase):
-    """Pick-up and pay at the warehouse (source document 003, 5.2.3.6-5.2.4.2)."""
-
-    def test_collect_and_pay_at_the_warehouse(self):
-        self.env["account.journal"].search(
-            [("type", "=", "cash"), ("company_id", "=", self.company.id)], limit=1) or \
-            self.env["account.journal"].create({"name": "Cash", "type": "cash", "code": "CSH1",
-                                                "company_id": self.company.id})
-        self._stock(self.spare_part, 10)
-        with self.at("2026-03-02 09:00:00"):
-            order = self._quotation(self.head_office, self.customer, self.spare_part, 2,
-                                    csp_pickup=True, csp_pickup_date=datetime(2026, 3, 4).date())
-            order.with_user(self.head_office).action_confirm()
-        ready = self.env["mail.message"].search([
-            ("model", "=", "sale.order"), ("res_id", "=", order.id),
-            ("subject", "ilike", "ready for collection")])
-        self.assertEqual(len(ready), 1)
-        picking = order.picking_ids
-        activity = picking.activity_ids
-        self.assertEqual(activity.date_deadline.isoformat(), "2026-03-04")
-        self.assertIn(self.customer.name, activity.summary)
-        # The cron does not tell him twice.
-        run_queued_crons(self.env)
-        self.assertEqual(len(self.env["mail.message"].search([
-            ("model", "=", "sale.order"), ("res_id", "=", order.id),
-            ("subject", "ilike", "ready for collection")])), 1)
-        with self.at("2026-03-04 11:00:00"):
-            order.with_user(self.accountant).action_csp_register_cash_payment()
-            picking = picking.with_user(self.head_office)
-            picking.csp_shipment_proof = base64.b64encode(b"signed shipping note")
-            picking.move_ids.quantity = 2
-            picking.button_validate()
-        invoice = order.invoice_ids
-        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
-        self.assertEqual(invoice.matched_payment_ids.journal_id.type, "cash")
-        self.assertEqual(picking.csp_confirmation_channel, "pickup")
-        self.assertEqual(order.csp_delivered_at, datetime(2026, 3, 4, 11, 0))
-        self.assertIn(order.csp_stage_id.code, ("delivered", "paid", "closed"))
-        self.assertFalse(self._dispatch_mails(picking), "no dispatch notice for a collection")
-        with self.assertRaises(UserError):
-            order.with_user(self.accountant).action_csp_register_cash_payment()

@@ -13,8 +13,8 @@ from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 from odoo.tools.safe_eval import time as safe_time
 
+from .common import AfterSalesCase
 from .outside import OutsideCase
-from .test_after_sales import AfterSalesCase
 
 APP_MENU = "customer_service_process.menu_root"
 

@@ -1,0 +1,50 @@
+"""The definitions of the management report's figures, in the user's
+language: the PDF's footnotes and the workbook's last sheet (the README says
+the same).  Mixed into csp.kpi.report."""
+
+from odoo import models
+
+
+class CspKpiDefinitions(models.AbstractModel):
+    _name = "csp.kpi.definitions"
+    _description = "Management Report Definitions"
+
+    def _csp_definitions(self):
+        """(name, definition) of each figure.  Override (on csp.kpi.report)
+        to define the figures of a section an addon adds."""
+        return [
+            (self.env._("New customers"), self.env._(
+                "Customers whose first confirmed order (Customer Since) falls in the month, "
+                "among those with a confirmed order in the report's scope; growth against the "
+                "previous month, target +20 %.")),
+            (self.env._("Active customers"),
+             self.env._("Customers with an order confirmed in the period.")),
+            (self.env._("Offer success rate"), self.env._(
+                "Orders of the period won (confirmed) out of those offered (sent, confirmed, "
+                "or answered).")),
+            (self.env._("Answer time"), self.env._(
+                "Working hours from the order received to the answer sent to the customer, for "
+                "orders answered in the period; target: the company's feasibility answer "
+                "target; percentiles are continuous.")),
+            (self.env._("Fulfilment"), self.env._(
+                "Working days from the order accepted to its last delivery confirmed by the "
+                "customer, for orders delivered in the period; target: the company's "
+                "fulfilment target.")),
+            (self.env._("Returns"), self.env._(
+                "Quantity customers sent back in the period, against the quantity delivered to "
+                "customers in the period; target 0.")),
+            (self.env._("Complaints"), self.env._(
+                "Complaints received in the period by type; resolution time in working days "
+                "for those closed, against their type's target.")),
+            (self.env._("Satisfaction"), self.env._(
+                "Response rate of the surveys sent in the period; average overall satisfaction "
+                "(1-5); NPS = % promoters (9-10) - % detractors (0-6).")),
+            (self.env._("Sales materials"), self.env._(
+                "Sends of the sales materials approved in the period: working hours from the "
+                "approval to the receipt (opened, downloaded or handed over), against the "
+                "company's target.")),
+            (self.env._("Money"), self.env._(
+                "Sales value: untaxed amount of the orders confirmed in the period, in the "
+                "company's currency. Overdue: open customer invoices due before the period's "
+                "end. DSO: open receivables / sales value x days of the period.")),
+        ]
