@@ -66,6 +66,10 @@ class CspDunningLetter(models.Model):
     print_error = fields.Text(readonly=True, copy=False,
                               help="Why printing this letter failed.")
     print_pdf = fields.Binary(string="Letter PDF", readonly=True, attachment=True, copy=False)
+    statement_url = fields.Char(
+        compute="_compute_statement_url",
+        help="The customer's statement on the portal (his open items, with the PDF as a "
+             "button), when he has portal access: the e-mail links to it.")
 
     @api.depends("line_ids.amount_residual", "line_ids.fee_amount", "line_ids.excluded")
     def _compute_totals(self):
@@ -73,6 +77,19 @@ class CspDunningLetter(models.Model):
             letter.totals = " + ".join(
                 format_amount(self.env, amount, currency)
                 for currency, amount in letter._csp_totals().items()) or False
+
+    def _compute_statement_url(self):
+        # One query for all the letters a batch renders.
+        commercials = self.partner_id.commercial_partner_id
+        with_portal = {
+            commercial.id for [commercial] in self.env["res.users"].sudo()._read_group(
+                [("share", "=", True), ("partner_id.commercial_partner_id", "in",
+                                        commercials.ids)],
+                ["partner_id.commercial_partner_id"])}
+        for letter in self:
+            letter.statement_url = (
+                letter.partner_id.commercial_partner_id.id in with_portal
+                and f"{letter.get_base_url()}/my/statement")
 
     def _csp_totals(self):
         self.ensure_one()

@@ -7,7 +7,7 @@ import io
 from datetime import timedelta
 from unittest.mock import patch
 
-from odoo import SUPERUSER_ID, api, fields
+from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.addons.base.models.ir_actions_report import IrActionsReport
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -89,6 +89,21 @@ class TestDunningSendBatches(DunningBatchCase):
         told = run.message_ids.filtered(lambda m: self.accountant.partner_id in m.partner_ids)
         self.assertEqual(len(told), 1)
         self.assertIn("5 of 5 letters", told.body)
+
+    def test_the_mail_links_to_the_statement_of_a_customer_with_portal_access(self):
+        with_portal, without = self.payers[:2]
+        contact = self.env["res.partner"].create(
+            {"name": "Payer's accountant", "parent_id": with_portal.id,
+             "email": "books@payer0.example.com"})
+        self.env["res.users"].create({
+            "login": "payer0-portal", "partner_id": contact.id,
+            "group_ids": [Command.set([self.env.ref("base.group_portal").id])]})
+        self._send(self._run("2026-03-10"))
+        mails = self.env["mail.mail"].sudo().search([("model", "=", "csp.dunning.letter")])
+        linked = mails.filtered(lambda m: with_portal in m.recipient_ids)
+        self.assertIn("/my/statement", linked.body_html)
+        self.assertNotIn("/my/statement",
+                         mails.filtered(lambda m: without in m.recipient_ids).body_html)
 
     def test_a_failing_letter_does_not_stop_the_others(self):
         # A template that cannot be rendered for a customer without reference.
