@@ -47,7 +47,7 @@ class CspSalesMaterialSend(models.Model):
     hours_to_receive = fields.Float(string="Hours to Receipt", readonly=True, aggregator="avg")
     on_time = fields.Boolean(string="Received on Time", readonly=True)
     mail_state = fields.Selection(
-        [("queued", "To Mail"), ("mailed", "Mailed"), ("failed", "Failed")],
+        [("queued", "To Mail"), ("mailed", "Mailed"), ("failed", "Mail Failed")],
         string="E-mail", readonly=True, index="btree_not_null", copy=False)
     mail_error = fields.Text(readonly=True, copy=False,
                              help="Why the customer's e-mail could not be made.")

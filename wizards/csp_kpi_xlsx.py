@@ -37,11 +37,12 @@ class CspKpiXlsx(models.AbstractModel):
 
     def _csp_xlsx_splits(self, data):
         """The splits per channel and per salesperson, as sections of a table."""
+        titles = {"by_channel": self.env._("By channel")}
+        titles["by_rep"] = self.env._("By salesperson")
         return [
             self._section(key, title, [], tables=[(title, data[key]["headers"],
                                                    data[key]["rows"])])
-            for key, title in (("by_channel", self.env._("By channel")),
-                               ("by_rep", self.env._("By salesperson")))
+            for key, title in titles.items()
         ]
 
     def _csp_xlsx_section(self, sheet, section, formats):
