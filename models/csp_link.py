@@ -69,7 +69,10 @@ def send_private_mail(template, record, partners, link=False,
         "email_cc": False,
         "author_id": False,
     })
-    return mails.browse(mail_id)
+    mail = mails.browse(mail_id)
+    # as `send_private_mails`: the link only on the outgoing mail
+    mail.mail_message_id.body = False
+    return mail
 
 
 def send_private_mails(template, records, partners):
@@ -98,7 +101,10 @@ def send_private_mails(template, records, partners):
                 "model_description": model_description},
             context_record=record.with_context(lang=lang))
         mail_values = {
-            "subject": values.get("subject"), "body_html": body, "body": body,
+            # The body lives on the outgoing mail only (deleted once sent):
+            # no message on no thread keeps a copy of the link, and the big
+            # layout is not sanitized and stored a second time.
+            "subject": values.get("subject"), "body_html": body,
             "auto_delete": values.get("auto_delete", True),
             "mail_server_id": values.get("mail_server_id") or False,
             "scheduled_date": values.get("scheduled_date") or False,
