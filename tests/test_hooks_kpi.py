@@ -1,0 +1,53 @@
+"""The management report's hook, overridden as an integrator's addon would:
+the sections come from `_get_kpi_sections`, and the workbook and the PDF
+follow."""
+import base64
+import io
+from unittest.mock import patch
+
+from openpyxl import load_workbook
+
+from odoo.tests import Form, tagged
+
+from .common import DeliveryCase
+
+
+@tagged("post_install", "-at_install")
+class TestKpiHooks(DeliveryCase):
+
+    def _report(self):
+        wizard = Form(self.env["csp.kpi.report"].with_user(self.manager))
+        wizard.date_from = "2026-03-01"
+        wizard.date_to = "2026-03-31"
+        return wizard.save()
+
+    def test_get_kpi_sections_adds_and_drops_sections(self):
+        """An addon drops the materials section and adds one of its own: the
+        workbook has a sheet for the new one and none for the dropped one,
+        and the PDF renders both ways."""
+        report_class = type(self.env["csp.kpi.report"])
+        original = report_class._get_kpi_sections
+
+        def sections(wizard):
+            names = [name for name in original(wizard) if name != "_csp_section_materials"]
+            return [*names, "_csp_section_warranty"]
+
+        def warranty(wizard):
+            return wizard._section("warranty", "Warranty claims",
+                                   [("Claims", 3, 5, True)])
+
+        with patch.object(report_class, "_get_kpi_sections", sections), \
+                patch.object(report_class, "_csp_section_warranty", warranty, create=True):
+            wizard = self._report()
+            wizard.action_export_xlsx()
+            book = load_workbook(io.BytesIO(base64.b64decode(wizard.xlsx_file)))
+            self.assertIn("warranty", book.sheetnames)
+            self.assertNotIn("materials", book.sheetnames)
+            cells = {row[0]: row[1] for row in book["warranty"].iter_rows(values_only=True)
+                     if row[0]}
+            self.assertEqual(cells["Claims"], 3)
+            report = self.env.ref("customer_service_process.action_report_kpi")
+            pdf, _kind = report.with_context(force_report_rendering=True)._render_qweb_pdf(
+                report.report_name, wizard.ids)
+            self.assertTrue(pdf.startswith(b"%PDF"))
+        self.assertIn("materials", [s["key"] for s in self._report()._csp_data()["sections"]])
