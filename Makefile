@@ -46,3 +46,8 @@ faults:  ## dunning send on 2 servers, kill -9 cron workers mid-batch, check all
 	@timeout --kill-after=30 600 scripts/faults.sh
 
 .PHONY: faults
+
+load:  ## 20 reps, 10 portal customers and head office on a 2-worker server for 3 minutes; checks errors and p95 ratios
+	@timeout --kill-after=30 900 scripts/load.sh
+
+.PHONY: load

@@ -165,9 +165,14 @@ class ResPartner(models.Model):
         partner = self.commercial_partner_id.sudo()
         items = partner._csp_statement_items()
         today = fields.Date.context_today(partner)
+        # The key is what the statement shows, not write_date: the portal
+        # writes an invoice's access token when a customer opens it, which
+        # changes nothing printed but would make every visit render anew.
         key = hashlib.sha256(repr((
-            partner.id, str(today), partner.lang or "",
-            [(m.id, m.amount_residual, str(m.write_date)) for m in items["moves"]],
+            partner.id, str(today), partner.lang or "", partner.name,
+            partner._display_address(),
+            [(m.id, m.name, str(m.invoice_date), str(m.invoice_date_due), m.move_type,
+              m.currency_id.id, m.amount_residual) for m in items["moves"]],
         )).encode()).hexdigest()[:32]
         name = f"csp-statement-{key}.pdf"
         Attachment = self.env["ir.attachment"].sudo()

@@ -102,6 +102,19 @@ PYTHON
         -d csp_bench_dunning --print-date)"
     "$PY" "$CSP_ROOT/scripts/bench_oca_credit_control.py" -c "$OCA_CONF" -d csp_bench_oca \
         --date "$DUNNING_DATE"
+    # OCA's whole flow (run, mark to do, send by e-mail) on the date of our
+    # end-to-end run, beside bench_dunning.py --end-to-end: without the PDF
+    # per e-mail for every customer, then as shipped for the first
+    # BENCH_OCA_PDF_LIMIT (100); it commits, so on copies dropped afterwards.
+    E2E_DATE="$("$PY" "$CSP_ROOT/scripts/bench_dunning.py" -c "$CSP_CONF" \
+        -d csp_bench_dunning --print-date-e2e)"
+    for MODE in --no-pdf "--limit ${BENCH_OCA_PDF_LIMIT:-100}"; do
+        "$PY" -c 'import sys; sys.path.insert(0, "scripts"); import odoo_db; odoo_db.copy_db("csp_bench_oca", "csp_bench_oca_e2e")'
+        # shellcheck disable=SC2086  # MODE is one or two words on purpose
+        "$PY" "$CSP_ROOT/scripts/bench_oca_credit_control.py" -c "$OCA_CONF" \
+            -d csp_bench_oca_e2e --date "$E2E_DATE" --end-to-end $MODE
+    done
+    "$PY" -c 'import sys; sys.path.insert(0, "scripts"); import odoo_db; odoo_db.drop_db("csp_bench_oca_e2e")'
 else
     echo "OCA's account_credit_control could not be downloaded: no side-by-side figure"
 fi

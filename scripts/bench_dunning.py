@@ -139,17 +139,20 @@ def main(argv):
     parser.add_argument("--save-pdf", help="write the merged printed letters there")
     parser.add_argument("--print-date", action="store_true",
                         help="only print the run date (for the side-by-side benchmark)")
+    parser.add_argument("--print-date-e2e", action="store_true",
+                        help="only print the date of --end-to-end (every level due)")
     args = parser.parse_args(argv)
     odoo, registry = boot(args.config, args.database)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         if args.end_to_end:
             end_to_end(env, args.print_limit, args.save_pdf)
-        elif args.print_date:
+        elif args.print_date or args.print_date_e2e:
             company = env["account.move"].search(
                 [("move_type", "=", "out_invoice")], limit=1).company_id
-            levels = env["csp.dunning.level"].search([("company_id", "=", company.id)])
-            print(run_date(env, company, min(levels.mapped("days")))[1])
+            days = env["csp.dunning.level"].search(
+                [("company_id", "=", company.id)]).mapped("days")
+            print(run_date(env, company, max(days) if args.print_date_e2e else min(days))[1])
         else:
             bench(env, args.runs)
 

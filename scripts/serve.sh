@@ -13,8 +13,8 @@
 #     up or the worker is killed.  See README, "Running in production".
 #
 # The database (SERVE_DB, default DEMO_DB = csp_demo) is created like `make demo`'s,
-# by make_demo_db.py (or the addon upgraded in it).  `report.url`, `web.base.url`
-# and `web.base.url.freeze` are set for the run and put back as they were on stop.
+# by make_demo_db.py (or the addon upgraded in it), unless SERVE_DB_READY=1.
+# `report.url`, `web.base.url` and `web.base.url.freeze` are set for the run and put back as they were on stop.
 # Everything started here is in one process group per server, recorded in
 # .build/<SERVE_NAME>*.pid; stop kills those groups and nothing else.
 # SERVE_REPORT_SERVER=0 runs without the report-assets server (report.url unset):
@@ -165,7 +165,8 @@ start() {
             exit 1
         fi
     done
-    "$(csp_venv)/bin/python" "$CSP_ROOT/scripts/make_demo_db.py" "$SERVE_DB"
+    # SERVE_DB_READY=1: the caller has prepared SERVE_DB (make load does).
+    [ "${SERVE_DB_READY:-0}" = 1 ] || "$(csp_venv)/bin/python" "$CSP_ROOT/scripts/make_demo_db.py" "$SERVE_DB"
     cat >"$STATE" <<ENV
 SERVE_DB=$SERVE_DB
 SERVE_PORT=$SERVE_PORT

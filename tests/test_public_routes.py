@@ -510,6 +510,13 @@ class TestStatementPage(HttpCase, DunningCase):
             again = self.url_open("/my/statement/pdf", timeout=180)
             self.assertEqual(len(rendered), 1)
             self.assertEqual(again.content, pdf.content)
+            # A portal visit that gives an invoice its access token writes
+            # the invoice but changes nothing the statement shows.
+            overdue.sudo().access_token = False
+            overdue.sudo()._portal_ensure_token()
+            self.env.flush_all()
+            self.url_open("/my/statement/pdf", timeout=180)
+            self.assertEqual(len(rendered), 1)
             self._pay(overdue, 23.0)
             changed = self.url_open("/my/statement/pdf", timeout=180)
         self.assertEqual(len(rendered), 2)
