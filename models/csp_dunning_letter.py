@@ -3,7 +3,7 @@ from collections import defaultdict
 
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount, format_date
 
@@ -229,184 +229,16 @@ class CspDunningLetter(models.Model):
             if letter.level_id not in levels:
                 # The process's own correction (the run is no longer a draft).
                 letter.sudo().level_id = levels[-1]
-        letters.filtered(lambda letter: letter.channel == "email")._csp_email()
-        letters.filtered(lambda letter: letter.channel == "phone")._csp_phone_activity()
+        for channel, letters_of in _group(letters, lambda letter: letter.channel).items():
+            sender = self._csp_channel_senders().get(channel)
+            if sender:
+                getattr(letters_of, sender)()
         letters._csp_post_fees(advancing)
         letters._csp_set_invoice_levels(advancing)
         letters._csp_log(advancing)
         own = self.sudo().with_context(mail_notrack=True)
         (own & nothing).write({"state": "nothing"})
         (own & letters).write({"state": "sent"})
-
-    def _csp_set_invoice_levels(self, lines):
-        """Each reminded invoice records its level and date: one UPDATE per
-        level.  The process's own bookkeeping, not accounting: written below
-        account.move's write (which would take each invoice's accounting
-        apart, and flag it as manually modified); the invoice's chatter says
-        it (`_csp_log`)."""
-        Move = self.env["account.move"]
-        for (level, date), group in _group(
-                lines, lambda line: (line.level_id, line.letter_id.run_id.date)).items():
-            group.move_id.sudo()._write({"csp_dunning_level_id": level.id,
-                                         "csp_dunning_date": date})
-        Move.invalidate_model(["csp_dunning_level_id", "csp_dunning_date", "write_uid",
-                               "write_date"])
-        self.env["res.partner"].invalidate_model(["csp_dunning_level_id"])
-
-    def _csp_email(self):
-        """The letters' e-mails, rendered in batch per template (Odoo's
-        template rendering of many records at once) and queued in Odoo's mail
-        queue with one create: each a message on the letter's chatter, sent
-        to the customer only.  The mail carries the letter's content (its
-        text and its table of invoices); no PDF is rendered here."""
-        if not self:
-            return
-        default = self.env.ref("customer_service_process.mail_template_dunning_letter")
-        by_template = _group(self, lambda letter: letter.level_id.mail_template_id or default)
-        author = self.env.user.partner_id
-        comment = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
-        layout = "mail.mail_notification_light"
-        model_description = self.env["ir.model"]._get(self._name).display_name
-        values_list = []
-        for template, letters in by_template.items():
-            # The template's own attachments, never its reports: no PDF here.
-            rendered = template._generate_template(letters.ids, (
-                "attachment_ids", "auto_delete", "body_html", "email_cc", "email_from",
-                "email_to", "mail_server_id", "partner_to", "reply_to", "scheduled_date",
-                "subject"))
-            langs = template._render_lang(letters.ids) if template.lang else {}
-            # Each message's reply-to, for all the letters at once (a message
-            # created without one looks it up on its own).
-            reply_tos = {}
-            for email_from, group in _group(
-                    letters, lambda letter, r=rendered: r[letter.id].get("email_from")).items():
-                reply_tos.update(group.sudo()._notify_get_reply_to(
-                    default=email_from, author_id=author.id))
-            for letter in letters:
-                values = rendered[letter.id]
-                lang = langs.get(letter.id) or self.env.lang
-                partner_ids = values.get("partner_ids") or []
-                body_html = template.with_context(lang=lang)._render_encapsulate(
-                    layout, values["body_html"], add_context={
-                        "company": letter.company_id, "model_description": model_description},
-                    context_record=letter.with_context(lang=lang))
-                mail_values = {
-                    # the message on the letter's chatter
-                    "model": self._name, "res_id": letter.id,
-                    "message_type": "comment", "subtype_id": comment,
-                    "author_id": author.id, "subject": values.get("subject"),
-                    "body": values["body_html"],
-                    "partner_ids": [Command.set(partner_ids)],
-                    "attachment_ids": [Command.set(values.get("attachment_ids") or [])],
-                    # the e-mail: kept on the chatter once sent
-                    "body_html": body_html, "is_notification": True,
-                    "recipient_ids": [Command.set(partner_ids)],
-                    "email_to": values.get("email_to") or False,
-                    "email_cc": values.get("email_cc") or False,
-                    "auto_delete": values.get("auto_delete", True),
-                    "mail_server_id": values.get("mail_server_id") or False,
-                    "scheduled_date": values.get("scheduled_date") or False,
-                }
-                if values.get("email_from"):
-                    mail_values["email_from"] = values["email_from"]
-                mail_values["reply_to"] = values.get("reply_to") or reply_tos.get(letter.id)
-                values_list.append(mail_values)
-        mails = self.env["mail.mail"].sudo().create(values_list)
-        # As a posted message: the customer's e-mail notification, whose
-        # status the chatter shows.
-        self.env["mail.notification"].sudo().create([{
-            "author_id": author.id, "mail_message_id": mail.mail_message_id.id,
-            "mail_mail_id": mail.id, "res_partner_id": partner.id, "is_read": True,
-            "notification_status": "ready", "notification_type": "email",
-        } for mail in mails for partner in mail.recipient_ids])
-
-    def _csp_phone_activity(self):
-        """One call activity per letter on the customer, for his salesperson,
-        or the head of sales, or whoever sends."""
-        if not self:
-            return
-        call = self.env.ref("mail.mail_activity_data_call")
-        partner_model = self.env["ir.model"]._get_id("res.partner")
-        # The accountant may not edit customers; the call is still his to plan.
-        self._csp_batch_create_activities([{
-            "activity_type_id": call.id, "res_model_id": partner_model,
-            "res_id": letter.partner_id.id, "automated": True,
-            "date_deadline": letter.run_id.date,
-            "user_id": (letter.partner_id.user_id or letter.company_id.csp_head_of_sales_id
-                        or self.env.user).id,
-            "summary": self.env._("%(level)s: call about overdue invoices",
-                                  level=letter.level_id.name),
-            "note": letter._csp_invoice_table(),
-        } for letter in self])
-
-    def _csp_post_fees(self, lines):
-        """The levels' fees, posted once: one fee invoice per letter and
-        currency, or one per dunned invoice, as the company chose; all the
-        letters' fee invoices created and posted together."""
-        to_charge = lines.filtered(lambda line: line.fee_amount > 0 and not line.fee_move_id)
-        if not to_charge:
-            return
-        groups = []
-        for letter, mine in _group(to_charge, lambda line: line.letter_id).items():
-            company = letter.company_id
-            if not company.csp_dunning_fee_product_id:
-                raise UserError(self.env._(
-                    "%(company)s charges dunning fees but has no fee product.",
-                    company=company.name))
-            if company.csp_dunning_fee_posting == "separate":
-                groups += [(letter, line) for line in mine]
-            else:
-                groups += [(letter, group) for group in _group(
-                    mine, lambda line: line.currency_id).values()]
-        Move = self.env["account.move"].sudo()
-        fee_moves, charged = Move.browse(), []
-        for company, company_groups in _group(
-                groups, lambda group: group[0].company_id).items():
-            product = company.csp_dunning_fee_product_id
-            charged += [group for _letter, group in company_groups]
-            fee_moves |= Move.with_company(company).create([{
-                "move_type": "out_invoice",
-                "partner_id": letter.partner_id.id,
-                "currency_id": group.currency_id.id,
-                "invoice_date": letter.run_id.date,
-                "csp_dunning_letter_id": letter.id,
-                "invoice_line_ids": [Command.create({
-                    "product_id": product.id,
-                    "name": self.env._("%(level)s: fee on %(invoice)s",
-                                       level=line.level_id.name, invoice=line.move_id.name),
-                    "quantity": 1,
-                    "price_unit": line.fee_amount,
-                    "tax_ids": [Command.clear()],
-                }) for line in group],
-            } for letter, group in company_groups])
-        fee_moves.action_post()
-        for fee_move, group in zip(fee_moves, charged, strict=True):
-            group.write({"fee_move_id": fee_move.id})
-
-    def _csp_log(self, lines):
-        """The reminder in the chatter of each customer and of each invoice,
-        logged in one batch per model."""
-        if not self:
-            return
-        channels = dict(self._fields["channel"]._description_selection(self.env))
-        author = self.env.user.partner_id.id
-        partner_bodies, move_bodies = {}, {}
-        by_letter = _group(lines, lambda line: line.letter_id)
-        for letter in self:
-            mine = by_letter.get(letter, lines.browse())
-            channel = channels[letter.channel]
-            partner_bodies[letter.partner_id.id] = self.env._(
-                "%(level)s sent (%(channel)s) for %(invoices)s.", level=letter.level_id.name,
-                channel=channel, invoices=", ".join(mine.move_id.mapped("name")))
-            for move in mine.move_id:
-                move_bodies[move.id] = self.env._(
-                    "Dunning: %(level)s (%(channel)s).", level=letter.level_id.name,
-                    channel=channel)
-        # Accountants may not edit customers, but the reminder is on their record.
-        self.env["res.partner"].browse(partner_bodies).sudo()._message_log_batch(
-            partner_bodies, author_id=author)
-        self.env["account.move"].browse(move_bodies).sudo()._message_log_batch(
-            move_bodies, author_id=author)
 
     # ------------------------------------------------------------- printing
 

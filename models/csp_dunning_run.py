@@ -5,7 +5,6 @@ query and batch creates.  Sending and printing are queued: cron workers do
 them in committed batches (csp.batch), the run shows their progress and
 tells the user who asked when they are done."""
 
-import base64
 import logging
 from collections import defaultdict
 from datetime import timedelta
@@ -15,9 +14,14 @@ from psycopg2 import errors as pg_errors
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
-from odoo.tools.pdf import merge_pdf
 
 _logger = logging.getLogger(__name__)
+
+# The columns of _csp_candidates' rows, in order.
+CANDIDATE_COLUMNS = (
+    "move_id", "partner_id", "currency_id", "amount_residual", "invoice_date_due",
+    "level_id", "disputed", "dispute_reason", "move_pause", "partner_pause", "category_pause",
+)
 
 
 class CspDunningRun(models.Model):
@@ -163,6 +167,38 @@ class CspDunningRun(models.Model):
         """, company=self.company_id.id, cutoff=cutoff))
         return self.env.cr.fetchall()
 
+    def _csp_level_reached(self, days_late, level_days):
+        """The highest level an invoice `days_late` days late has reached, of
+        the company's (days, level) in ascending days; None before the first.
+        Override for another rule (per customer, per amount...)."""
+        reached = None
+        for days, level in level_days:
+            if days_late >= days:
+                reached = level
+        return reached
+
+    def _csp_skip_reason(self, invoice):
+        """Why an overdue invoice is not dunned in this run, or None: an open
+        complaint disputes it, or dunning is paused for the invoice, the
+        customer or his category.  `invoice` has the CANDIDATE_COLUMNS.
+        Override to add a reason (call super first)."""
+        if invoice["disputed"]:
+            return self.env._("Disputed by an open complaint: %(why)s",
+                              why=invoice["dispute_reason"] or "")
+        if invoice["move_pause"] and invoice["move_pause"] >= self.date:
+            return self.env._("No dunning on this invoice until %(date)s",
+                              date=invoice["move_pause"])
+        if invoice["partner_pause"] and invoice["partner_pause"] >= self.date:
+            return self.env._("No dunning for this customer until %(date)s",
+                              date=invoice["partner_pause"])
+        if invoice["category_pause"]:
+            return self.env._("The customer is in a category without dunning")
+        return None
+
+    def _prepare_dunning_letter_vals(self, partner_id, level_id):
+        """The values of this run's letter to a customer at a level."""
+        return {"run_id": self.id, "partner_id": partner_id, "level_id": level_id}
+
     def _csp_compute(self):
         """Letters, lines and skips of the run, created in three batches."""
         self.ensure_one()
@@ -189,26 +225,16 @@ class CspDunningRun(models.Model):
                 fixed_fees[key] = level._csp_fee(residual, currencies[currency_id], self.date)
             return fixed_fees[key]
 
-        for (move_id, partner_id, currency_id, residual, due, current_level, disputed,
-             dispute_reason, move_pause, partner_pause, category_pause) in candidates:
-            late = (self.date - due).days
-            reached = None
-            for days, level in level_days:
-                if late >= days:
-                    reached = level
+        for row in candidates:
+            invoice = dict(zip(CANDIDATE_COLUMNS, row, strict=True))
+            move_id, partner_id = invoice["move_id"], invoice["partner_id"]
+            currency_id, residual = invoice["currency_id"], invoice["amount_residual"]
+            current_level = invoice["level_id"]
+            late = (self.date - invoice["invoice_date_due"]).days
+            reached = self._csp_level_reached(late, level_days)
             if reached is None:
                 continue
-            reason = None
-            if disputed:
-                reason = self.env._("Disputed by an open complaint: %(why)s",
-                                    why=dispute_reason or "")
-            elif move_pause and move_pause >= self.date:
-                reason = self.env._("No dunning on this invoice until %(date)s", date=move_pause)
-            elif partner_pause and partner_pause >= self.date:
-                reason = self.env._("No dunning for this customer until %(date)s",
-                                    date=partner_pause)
-            elif category_pause:
-                reason = self.env._("The customer is in a category without dunning")
+            reason = self._csp_skip_reason(invoice)
             if reason:
                 skips.append({"run_id": self.id, "partner_id": partner_id, "move_id": move_id,
                               "reason": reason})
@@ -229,8 +255,7 @@ class CspDunningRun(models.Model):
             if not advancing:
                 continue
             top = max((line["level_id"] for line in advancing), key=lambda lid: rank[lid])
-            letter_values.append({"run_id": self.id, "partner_id": partner_id,
-                                  "level_id": top})
+            letter_values.append(self._prepare_dunning_letter_vals(partner_id, top))
             line_groups.append(lines)
         new_letters = self.env["csp.dunning.letter"].create(letter_values)
         self.env["csp.dunning.line"].create([
@@ -343,98 +368,6 @@ class CspDunningRun(models.Model):
             {"print_state": False})
         self.sudo().write({"state": "cancel", "print_state": False})
         return True
-
-    # ------------------------------------------------------------- printing
-
-    def action_print_letters(self):
-        """Queue the printing of the run's printed letters: the cron
-        `ir_cron_dunning_print` renders them in batches (one letter per
-        wkhtmltopdf call: Debian's wkhtmltopdf renders a single document per
-        call) and merges them into one PDF; the user is told when it is
-        ready to download."""
-        self.ensure_one()
-        self.check_access("write")
-        self.env.cr.execute(SQL("SELECT id FROM csp_dunning_run WHERE id = %s FOR UPDATE",
-                                self.id))
-        self.invalidate_recordset(["state", "print_state"])
-        if self.state == "sending":
-            raise UserError(self.env._(
-                "The letters of %(run)s are being sent; print them once they are all sent.",
-                run=self.name))
-        if self.print_state == "printing":
-            raise UserError(self.env._("The letters of %(run)s are already being printed.",
-                                       run=self.name))
-        letters = self.letter_ids.filtered(lambda letter: letter.channel == "letter"
-                                           and letter.state in ("draft", "sent"))
-        if not letters:
-            raise UserError(self.env._("This run has no printed letters."))
-        # A new print: the letters as they are now, the previous PDFs gone.
-        self.letter_ids.filtered("print_state").sudo().write(
-            {"print_state": False, "print_error": False, "print_pdf": False})
-        letters.sudo().write({"print_state": "queued"})
-        self.sudo().write({"print_state": "printing", "print_user_id": self.env.user.id,
-                           "letters_pdf": False, "letters_pdf_name": False})
-        self.env["csp.dunning.letter"]._csp_batch_queue("dunning_print")
-        return self._csp_notify_action(self.env._(
-            "%(count)s letter(s) are being printed in the background. You will be notified "
-            "when the PDF is ready.", count=len(letters)))
-
-    def _csp_finish_printing(self):
-        """Runs whose letters are all rendered get them merged into one PDF;
-        whoever asked is told.  Called after each batch, in its transaction."""
-        runs = self.filtered(lambda run: run.print_state == "printing")
-        if not runs:
-            return
-        queued = {run.id for [run] in self.env["csp.dunning.letter"]._read_group(
-            [("run_id", "in", runs.ids), ("print_state", "=", "queued")], ["run_id"])}
-        for run in runs.filtered(lambda run: run.id not in queued):
-            # In the order they were rendered: a batch's PDF is on its first.
-            letters = run.letter_ids.filtered("print_state").sorted("id")
-            printed = letters.filtered(lambda letter: letter.print_state == "printed")
-            failed = letters - printed
-            attachments = {attachment.res_id: attachment for attachment in self.env[
-                "ir.attachment"].sudo().search([
-                    ("res_model", "=", "csp.dunning.letter"), ("res_field", "=", "print_pdf"),
-                    ("res_id", "in", printed.ids)])}
-            pdfs = [attachments[letter.id].raw for letter in printed
-                    if letter.id in attachments]
-            values = {"print_state": "done" if pdfs else "failed"}
-            body = self.env._("%(count)s printed letter(s) of %(run)s are ready to download.",
-                              count=len(pdfs), run=run.name) if pdfs else self.env._(
-                "No letter of %(run)s could be printed.", run=run.name)
-            if pdfs:
-                try:
-                    pdf = merge_pdf(pdfs) if len(pdfs) > 1 else pdfs[0]
-                except Exception as error:  # told to the user
-                    _logger.exception("Merging the letters of %s failed", run.name)
-                    values["print_state"] = "failed"
-                    body = self.env._("The letters of %(run)s could not be merged: %(error)s",
-                                      run=run.name, error=error)
-                else:
-                    # A Binary field takes base64, not the file's bytes.
-                    values.update(letters_pdf=base64.b64encode(pdf),
-                                  letters_pdf_name=f"{run.name}.pdf")
-                    # The merged PDF holds them now.
-                    printed.sudo().write({"print_pdf": False})
-            run.sudo().write(values)
-            if failed:
-                body += " " + self.env._("%(count)s failed: %(errors)s", count=len(failed),
-                                         errors="; ".join(
-                    f"{letter.partner_id.name}: {letter.print_error}" for letter in failed))
-            run._csp_tell(run.print_user_id, body, "warning" if failed else "success")
-
-    def action_download_letters(self):
-        """The merged PDF of the printed letters, once ready."""
-        self.ensure_one()
-        if not self.letters_pdf:
-            raise UserError(self.env._("The printed letters of %(run)s are not ready yet.",
-                                       run=self.name))
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/csp.dunning.run/{self.id}/letters_pdf/{self.letters_pdf_name}"
-                   "?download=true",
-            "target": "self",
-        }
 
     # ---------------------------------------------------------------- cron
 

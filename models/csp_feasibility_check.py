@@ -7,21 +7,14 @@ approves it (possibly with a new date or prices) or refuses it.  The
 decision is the company's answer to the customer.
 """
 
-from collections import defaultdict
 from datetime import datetime, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import (
-    float_compare,
-    float_is_zero,
-    float_round,
-    format_amount,
-    format_date,
-)
+from odoo.tools import float_compare, format_date
 
 from .csp_cost_guard import COST_VIEWER
-from .csp_link import link_from_context, new_token, send_private_mail, token_matches
+from .csp_link import link_from_context, send_private_mail
 
 PROCESS_MANAGER = "customer_service_process.group_process_manager"
 
@@ -45,7 +38,10 @@ USER_WRITABLE_FIELDS = frozenset({"request_note"})
 class CspFeasibilityCheck(models.Model):
     _name = "csp.feasibility.check"
     _description = "Feasibility and Profitability Check"
+    _inherit = ["csp.link.mixin"]
     _order = "id desc"
+    # The approver's link: /csp/feasibility/<id>/<token>.
+    _csp_link_path = "feasibility"
 
     order_id = fields.Many2one(
         "sale.order", required=True, ondelete="cascade", index=True,
@@ -138,26 +134,25 @@ class CspFeasibilityCheck(models.Model):
         return checks.sudo(False)
 
     def _csp_evaluate(self):
-        """Run every check on the order; store the results, the verdict and
-        the proposed delivery date."""
+        """Run every check on the order (csp.feasibility.engine); store the
+        results, the verdict and the proposed delivery date."""
         self.ensure_one()
         check = self.sudo()
-        order = check.order_id
-        engine = FeasibilityEngine(check, order)
-        results = engine.run()
+        engine = self.env["csp.feasibility.engine"].sudo()
+        run = engine._csp_run(check)
         self.env["csp.feasibility.result"].sudo()._csp_insert([
             dict(result, check_id=check.id, sequence=index)
-            for index, result in enumerate(results, start=1)])
-        verdict, reason = engine.verdict(results)
+            for index, result in enumerate(run.results, start=1)])
+        verdict, reason = engine._csp_verdict(run)
         check.write({
-            "checked_at": engine.now,
-            "requested_date": order.commitment_date,
-            "proposed_date": engine.proposed_date(),
+            "checked_at": run.now,
+            "requested_date": check.order_id.commitment_date,
+            "proposed_date": engine._csp_proposed_date(run),
             "verdict": verdict,
             "verdict_reason": reason,
-            "needs_head_of_sales": engine.needs_head_of_sales,
-            "margin_percent": engine.order_margin_percent,
-            "min_margin_percent": engine.company_min_margin,
+            "needs_head_of_sales": run.needs_head_of_sales,
+            "margin_percent": run.order_margin_percent,
+            "min_margin_percent": run.company.csp_min_margin_percent,
         })
 
     # ---------------------------------------------------------- submitting
@@ -218,8 +213,8 @@ class CspFeasibilityCheck(models.Model):
     def _csp_request_approval(self):
         self.ensure_one()
         approver = self._csp_find_approver()
-        token, digest = new_token()
-        self.sudo().write({"approver_id": approver.id, "access_token": digest})
+        self.sudo().approver_id = approver
+        token = self._csp_new_link_tokens()[self.id]
         order = self.order_id
         verdicts = dict(self._fields["verdict"]._description_selection(self.env))
         if approver:
@@ -237,7 +232,7 @@ class CspFeasibilityCheck(models.Model):
             # To the approver alone and on no thread: whoever reads the order
             # or the check (its requester first) never sees the link.
             send_private_mail(template, self, approver.partner_id,
-                              link=f"{self.get_base_url()}/csp/feasibility/{self.id}/{token}")
+                              link=self._csp_link(token))
         order.message_post(body=self.env._(
             "Feasibility check requested by %(user)s: %(verdict)s. Waiting for %(approver)s.",
             user=self.requested_by_id.name, verdict=verdicts[self.verdict],
@@ -408,486 +403,13 @@ class CspFeasibilityCheck(models.Model):
 
     # --------------------------------------------------- the approver's link
 
-    @api.model
-    def _csp_from_token(self, check_id, token, used=False):
-        """The pending check the link points to, or nothing at all.  With
-        `used`, also once decided or reset: the digest stays (the state says
-        the link is used) so that the page can say what happened."""
-        check = self.sudo().browse(int(check_id)).exists()
-        if not check or not token_matches(check.access_token, token):
-            return self.browse()
-        if not used and check.state != "pending":
-            return self.browse()
-        return check
+    def _csp_link_open(self):
+        # The approver decides while the check waits for him.
+        self.ensure_one()
+        return self.state == "pending"
 
     def _csp_decision_url(self):
         """The approver's link, in the mail being rendered (the record keeps
         only the token's digest)."""
         self.ensure_one()
         return link_from_context(self)
-
-RESULT_FIGURES = {
-    "figures": False, "cost_figures": False, "ordered_qty": 0.0, "free_qty": 0.0,
-    "forecast_qty": 0.0, "earliest_date": False, "unit_cost": 0.0, "margin_percent": 0.0,
-    "min_margin_percent": 0.0,
-}
-
-
-class FeasibilityEngine:
-    """The checks of one order, reading everything it needs in batches: the
-    number of queries does not depend on the number of lines."""
-
-    def __init__(self, check, order):
-        self.check = check
-        self.order = order
-        self.env = check.env
-        self._ = self.env._
-        self.company = order.company_id
-        self.calendar = self.company.resource_calendar_id
-        self.warehouse = order.warehouse_id
-        self.now = fields.Datetime.now()
-        self.asked = order.commitment_date
-        self.needs_head_of_sales = False
-        self.order_margin_percent = 0.0
-        self.company_min_margin = self.company.csp_min_margin_percent
-        self.earliest = []  # (start, working hours) of each line's delivery
-        self.planned = []  # and the date each gets
-        self.boms = {}  # product: its bill of materials
-
-    # ---------------------------------------------------------------- helpers
-
-    def result(self, kind, status, reason, line=None, **figures):
-        # Every result has every column: they are inserted in one statement.
-        values = dict(RESULT_FIGURES, kind=kind, status=status, reason=reason,
-                      order_line_id=line.id if line else False,
-                      product_id=line.product_id.id if line else False)
-        values.update(figures)
-        return values
-
-    def date_text(self, moment):
-        return format_date(self.env, moment) if moment else "-"
-
-    def qty_text(self, qty, uom):
-        return f"{float_round(qty, precision_rounding=uom.rounding or 0.01):g} {uom.name}"
-
-    def plan(self):
-        """Each line's earliest date from its (start, working hours), in one
-        calendar computation."""
-        if not self.earliest:
-            return []
-        if not self.calendar:
-            return [start + timedelta(days=hours / 8.0) for start, hours in self.earliest]
-        return self.calendar._csp_plan_hours_batch(
-            [hours for _s, hours in self.earliest], [start for start, _h in self.earliest])
-
-    def proposed_date(self):
-        dates = [d for d in self.planned if d]
-        return max(dates).date() if dates else self.now.date()
-
-    # ----------------------------------------------------------------- run
-
-    def run(self):
-        lines = self.order.order_line.filtered(
-            lambda line: not line.display_type and not line.is_downpayment)
-        results = self.check_order(lines)
-        if not lines or not self.warehouse:
-            return results
-        valid = lines.filtered(lambda line: line.product_id and line.product_uom_qty > 0)
-        for line in lines - valid:
-            results.append(self.result(
-                "order", "fail",
-                self._("The quantity must be more than zero.") if line.product_id
-                else self._("The line has no product."), line))
-        line_results, pending = self.check_supply(valid)
-        results += self.finish_supply(line_results, pending)
-        results += self.check_profitability(valid)
-        results += self.check_customer()
-        results += self.check_non_standard(valid)
-        return results
-
-    def verdict(self, results):
-        failed = [r for r in results if r["status"] == "fail"]
-        conditions = [r for r in results if r["status"] == "warning"]
-        if failed:
-            return "not_feasible", "\n".join(dict.fromkeys(r["reason"] for r in failed))
-        if conditions:
-            return "conditions", "\n".join(dict.fromkeys(r["reason"] for r in conditions))
-        return "feasible", self._("Every check passed.")
-
-    # --------------------------------------------------------------- order
-
-    def check_order(self, lines):
-        results = []
-        if not lines:
-            results.append(self.result("order", "fail", self._("The order has no lines.")))
-        if not self.warehouse:
-            results.append(self.result(
-                "order", "fail",
-                self._("The order has no warehouse: stock and dates cannot be checked.")))
-        if not self.calendar:
-            results.append(self.result(
-                "order", "warning",
-                self._("The company has no working schedule: dates are counted in calendar "
-                       "days.")))
-        if self.asked and self.asked < self.now:
-            results.append(self.result(
-                "order", "warning",
-                self._("The date asked (%(date)s) is in the past.",
-                       date=self.date_text(self.asked))))
-            self.asked = None
-        return results
-
-    # ---------------------------------------------------- stock and production
-
-    def check_supply(self, lines):
-        """Stock, and production or purchase of what stock does not cover.
-        Returns the results known now and, per line, what its earliest date
-        waits for (planned on the calendar in one go afterwards)."""
-        self.read_supply(lines)
-        results, pending = [], []
-        for line in lines:
-            self.supply_line(line, results, pending)
-        return results, pending
-
-    def read_supply(self, lines):
-        """Everything the supply checks read, in batches."""
-        env = self.env
-        products = lines.product_id
-        storable = products.filtered("is_storable")
-        self.quantities = {}
-        if storable:
-            self.quantities = storable.with_context(warehouse_id=self.warehouse.id)\
-                ._compute_quantities_dict(None, None, None, to_date=self.asked or False)
-        self.boms = env["mrp.bom"]._bom_find(
-            products, company_id=self.company.id, bom_type="normal")
-        self.mto = env.ref("stock.route_warehouse0_mto", raise_if_not_found=False)
-        components = env["mrp.bom"].concat(*self.boms.values()).bom_line_ids.product_id \
-            if self.boms else env["product.product"]
-        self.component_quantities = {}
-        component_storable = components.filtered("is_storable")
-        if component_storable:
-            self.component_quantities = component_storable.with_context(
-                warehouse_id=self.warehouse.id)._compute_quantities_dict(None, None, None)
-        self.component_boms = env["mrp.bom"]._bom_find(
-            components, company_id=self.company.id, bom_type="normal") if components else {}
-        self.load = self.workcenter_load(self.boms)
-        self.needed = defaultdict(float)
-        for line in lines:
-            self.needed[line.product_id] += line.product_uom_id._compute_quantity(
-                line.product_uom_qty, line.product_id.uom_id, raise_if_failure=False)
-
-    def supply_line(self, line, results, pending):
-        product = line.product_id
-        need = self.needed[product]
-        uom = product.uom_id
-        if not product.is_storable:
-            results.append(self.result(
-                "stock", "pass", self._("Not kept in stock: nothing to check."), line))
-            pending.append((line, self.now, 0.0, product.sale_delay, None))
-            return
-        qty = self.quantities.get(product.id, {})
-        free = qty.get("free_qty", 0.0)
-        forecast = qty.get("virtual_available", 0.0)
-        figures = self._("free %(free)s of %(need)s ordered; forecast %(when)s: %(forecast)s",
-                         free=self.qty_text(free, uom), need=self.qty_text(need, uom),
-                         when=self.date_text(self.asked) if self.asked else self._("now"),
-                         forecast=self.qty_text(forecast, uom))
-        stock_values = {"ordered_qty": need, "free_qty": free, "forecast_qty": forecast,
-                        "figures": figures}
-        bom = self.boms.get(product)
-        routes = product.route_ids | product.categ_id.total_route_ids
-        if self.mto and self.mto in routes and bom:
-            results.append(self.result(
-                "stock", "pass", self._("Made to order: produced for this order."), line,
-                **stock_values))
-            to_make = line.product_uom_id._compute_quantity(
-                line.product_uom_qty, uom, raise_if_failure=False)
-        elif float_compare(free, need, precision_rounding=uom.rounding) >= 0:
-            results.append(self.result(
-                "stock", "pass", self._("In stock."), line, **stock_values))
-            pending.append((line, self.now, 0.0, product.sale_delay, None))
-            return
-        elif bom:
-            to_make = need - max(free, 0.0)
-            results.append(self.result(
-                "stock", "pass",
-                self._("Short of %(short)s in stock: it is manufactured.",
-                       short=self.qty_text(to_make, uom)), line, **stock_values))
-        else:
-            short = need - max(free, 0.0)
-            delay = self.vendor_delay(product)
-            if delay is None:
-                results.append(self.result(
-                    "stock", "fail",
-                    self._("Not enough in stock (short of %(short)s), and it can be "
-                           "neither manufactured (no bill of materials) nor bought "
-                           "(no vendor).", short=self.qty_text(short, uom)),
-                    line, **stock_values))
-                return
-            results.append(self.result(
-                "stock", "pass",
-                self._("Short of %(short)s in stock: bought from the vendor in "
-                       "%(days)s days.", short=self.qty_text(short, uom), days=delay),
-                line, **stock_values))
-            pending.append((line, self.now + timedelta(days=delay), 0.0,
-                            product.sale_delay, None))
-            return
-        if not bom:
-            results.append(self.result(
-                "production", "fail",
-                self._("Made to order, but it has no bill of materials."), line))
-            return
-        pending.append(self.production(line, bom, to_make))
-
-    def vendor_delay(self, product):
-        sellers = product.seller_ids.filtered(
-            lambda s: not s.company_id or s.company_id == self.company)
-        sellers = sellers.filtered(lambda s: not s.product_id or s.product_id == product)
-        return min(sellers.mapped("delay")) if sellers else None
-
-    def workcenter_load(self, boms):
-        """Hours of work already planned on the work centres of the BoMs."""
-        if not boms:
-            return {}
-        workcenters = self.env["mrp.bom"].concat(*boms.values()).operation_ids.workcenter_id
-        if not workcenters:
-            return {}
-        rows = self.env["mrp.workorder"].sudo()._read_group(
-            [("workcenter_id", "in", workcenters.ids), ("state", "not in", ("done", "cancel"))],
-            ["workcenter_id"], ["duration_expected:sum", "duration:sum"])
-        return {wc: max(expected - done, 0.0) / 60.0 for wc, expected, done in rows}
-
-    def production(self, line, bom, quantity):
-        """What manufacturing `quantity` of the line's product waits for."""
-        product = line.product_id
-        uom = product.uom_id
-        bom_qty = bom.product_uom_id._compute_quantity(
-            bom.product_qty, uom, raise_if_failure=False) or 1.0
-        factor = quantity / bom_qty
-        wait_days, missing, impossible = 0, [], []
-        for bom_line in bom.bom_line_ids:
-            if bom_line._skip_bom_line(product):
-                continue
-            component = bom_line.product_id
-            if not component.is_storable:
-                continue
-            need = bom_line.product_uom_id._compute_quantity(
-                bom_line.product_qty * factor, component.uom_id, raise_if_failure=False)
-            free = self.component_quantities.get(component.id, {}).get("free_qty", 0.0)
-            if float_compare(free, need, precision_rounding=component.uom_id.rounding) >= 0:
-                continue
-            delay = self.vendor_delay(component)
-            sub_bom = self.component_boms.get(component)
-            if delay is None and sub_bom:
-                delay = sub_bom.produce_delay + sub_bom.days_to_prepare_mo
-            if delay is None:
-                impossible.append(component.display_name)
-                continue
-            missing.append(self._("%(component)s (short %(short)s, %(days)s days)",
-                                  component=component.display_name,
-                                  short=self.qty_text(need - max(free, 0.0), component.uom_id),
-                                  days=delay))
-            wait_days = max(wait_days, delay)
-        own_hours = 0.0
-        queue_hours = 0.0
-        for operation in bom.operation_ids:
-            if operation._skip_operation_line(product):
-                continue
-            efficiency = (operation.workcenter_id.time_efficiency or 100.0) / 100.0
-            own_hours += operation.time_cycle_manual * factor / 60.0 / efficiency
-            queue_hours = max(queue_hours, self.load.get(operation.workcenter_id, 0.0))
-        lead_days = bom.produce_delay + bom.days_to_prepare_mo
-        hours_per_day = self.calendar.hours_per_day or 8.0
-        work_hours = lead_days * hours_per_day + queue_hours + own_hours
-        info = {
-            "bom": bom, "missing": missing, "impossible": impossible, "wait_days": wait_days,
-            "lead_days": lead_days, "queue_hours": queue_hours, "own_hours": own_hours,
-        }
-        return (line, self.now + timedelta(days=wait_days), work_hours, product.sale_delay, info)
-
-    def finish_supply(self, results, pending):
-        """Turn each line's planned date into its production and date results."""
-        self.earliest = [(start, hours) for _l, start, hours, _d, _i in pending]
-        planned = self.plan()
-        final = []
-        for (line, _start, _hours, sale_delay, info), planned_at in zip(
-                pending, planned, strict=True):
-            ready = planned_at and planned_at + timedelta(days=sale_delay or 0)
-            final.append(ready)
-            late = bool(self.asked and ready and ready.date() > self.asked.date())
-            if info is not None:
-                if info["impossible"]:
-                    results.append(self.result(
-                        "production", "fail",
-                        self._("Components can be neither taken from stock nor bought: "
-                               "%(components)s.", components=", ".join(info["impossible"])),
-                        line, earliest_date=ready and ready.date()))
-                    continue
-                figures = self._(
-                    "BoM %(bom)s; components to get: %(missing)s; manufacturing lead time "
-                    "%(lead)s working days; work centres already loaded %(queue)s h, this "
-                    "order %(own)s h",
-                    bom=info["bom"].display_name, missing=", ".join(info["missing"]) or "-",
-                    lead=info["lead_days"], queue=round(info["queue_hours"], 1),
-                    own=round(info["own_hours"], 1))
-                if late:
-                    reason = self._("Can be made by %(date)s, later than the date asked "
-                                    "(%(asked)s).", date=self.date_text(ready),
-                                    asked=self.date_text(self.asked))
-                else:
-                    reason = self._("Can be made by %(date)s.", date=self.date_text(ready))
-                results.append(self.result(
-                    "production", "warning" if late else "pass", reason, line,
-                    earliest_date=ready and ready.date(), figures=figures))
-            elif late:
-                results.append(self.result(
-                    "stock", "warning",
-                    self._("Can be delivered by %(date)s, later than the date asked "
-                           "(%(asked)s).", date=self.date_text(ready),
-                           asked=self.date_text(self.asked)),
-                    line, earliest_date=ready.date()))
-        self.planned = final
-        return results
-
-    # ------------------------------------------------------------ margins
-
-    def unit_costs(self, lines):
-        """Cost of one unit of each product, in the company's currency: the
-        BoM's components and operations for manufactured products, otherwise
-        the product's cost."""
-        products = lines.product_id
-        boms = self.boms
-        costs = {}
-        for product in products:
-            bom = boms.get(product)
-            if not bom:
-                costs[product] = product.standard_price
-                continue
-            bom_qty = bom.product_uom_id._compute_quantity(
-                bom.product_qty, product.uom_id, raise_if_failure=False) or 1.0
-            total = 0.0
-            for bom_line in bom.bom_line_ids:
-                if bom_line._skip_bom_line(product):
-                    continue
-                qty = bom_line.product_uom_id._compute_quantity(
-                    bom_line.product_qty, bom_line.product_id.uom_id, raise_if_failure=False)
-                total += qty * bom_line.product_id.standard_price
-            for operation in bom.operation_ids:
-                if operation._skip_operation_line(product):
-                    continue
-                total += operation.time_cycle_manual / 60.0 * operation.workcenter_id.costs_hour
-            costs[product] = total / bom_qty if total else product.standard_price
-        return costs
-
-    def check_profitability(self, lines):
-        if not lines:
-            return []
-        order = self.order
-        company_currency = self.company.currency_id
-        date = order.date_order or self.now
-        costs = self.unit_costs(lines)
-        results = []
-        revenue_total = cost_total = 0.0
-        # The cost figures in words go to a field of the cost viewers, like
-        # the numbers: whoever ran the check, a rep never reads them.
-        for line in lines:
-            product = line.product_id
-            quantity = line.product_uom_id._compute_quantity(
-                line.product_uom_qty, product.uom_id, raise_if_failure=False)
-            revenue = order.currency_id._convert(
-                line.price_subtotal, company_currency, self.company, date, round=False)
-            unit_cost = costs.get(product, 0.0)
-            cost = unit_cost * quantity
-            revenue_total += revenue
-            cost_total += cost
-            minimum = product.categ_id._csp_min_margin_percent(self.company)
-            figures = {"unit_cost": unit_cost, "min_margin_percent": minimum}
-            if product.type == "service" and float_is_zero(unit_cost, precision_digits=6):
-                results.append(self.result(
-                    "profitability", "pass", self._("A service without cost."), line))
-                continue
-            if float_is_zero(unit_cost, precision_digits=6):
-                results.append(self.result(
-                    "profitability", "warning",
-                    self._("%(product)s has no cost: its margin cannot be checked.",
-                           product=product.display_name), line, **figures))
-                continue
-            margin_percent = (revenue - cost) / revenue * 100.0 if revenue else -100.0
-            figures["margin_percent"] = margin_percent
-            if revenue < cost:
-                reason = self._("Sold below its cost.")
-                status = "fail"
-            elif margin_percent < minimum:
-                reason = self._("The margin is below the minimum for %(category)s.",
-                                category=product.categ_id.display_name)
-                status = "warning"
-            else:
-                reason = self._("The margin reaches the minimum.")
-                status = "pass"
-            figures["cost_figures"] = self._(
-                "price %(price)s, cost %(cost)s, margin %(margin)s %% (minimum %(min)s %%)",
-                price=round(revenue / quantity if quantity else 0.0, 2),
-                cost=round(unit_cost, 2), margin=round(margin_percent, 1), min=minimum)
-            results.append(self.result("profitability", status, reason, line, **figures))
-        if revenue_total:
-            self.order_margin_percent = (revenue_total - cost_total) / revenue_total * 100.0
-            if self.order_margin_percent < self.company_min_margin:
-                results.append(self.result(
-                    "profitability", "warning",
-                    self._("The order's margin is below the company's minimum."),
-                    margin_percent=self.order_margin_percent,
-                    min_margin_percent=self.company_min_margin))
-        return results
-
-    # ----------------------------------------------------------- customer
-
-    def check_customer(self):
-        partner = self.order.partner_id.commercial_partner_id
-        company = self.company
-        results = []
-        blocked = self.env["res.partner"]._csp_blocking_reasons(partner, company)
-        for reason in blocked.get(partner, []):
-            results.append(self.result("customer", "fail", reason))
-        currency = company.currency_id
-        overdue = self.env["res.partner"]._csp_overdue_amounts(partner, company).get(partner, 0.0)
-        limit = company.csp_overdue_limit
-        if float_compare(overdue, limit, precision_rounding=currency.rounding) > 0:
-            results.append(self.result(
-                "customer", "fail",
-                self._("%(customer)s has %(overdue)s overdue, above the limit of %(limit)s.",
-                       customer=partner.name,
-                       overdue=self.money(overdue), limit=self.money(limit)),
-                figures=self._("overdue %(overdue)s", overdue=self.money(overdue))))
-        if company.account_use_credit_limit:
-            credit_partner = partner.sudo().with_company(company)
-            credit_limit = credit_partner.credit_limit
-            if credit_limit:
-                amount = self.order.currency_id._convert(
-                    self.order.amount_total, currency, company,
-                    self.order.date_order or self.now, round=False)
-                exposure = credit_partner.credit + credit_partner.credit_to_invoice + amount
-                if float_compare(exposure, credit_limit, precision_rounding=currency.rounding) > 0:
-                    results.append(self.result(
-                        "customer", "fail",
-                        self._("With this order %(customer)s would owe %(exposure)s, above "
-                               "the credit limit of %(limit)s.", customer=partner.name,
-                               exposure=self.money(exposure), limit=self.money(credit_limit))))
-        if not results:
-            results.append(self.result(
-                "customer", "pass", self._("No overdue invoices above the limit, credit "
-                                           "limit respected."),
-                figures=self._("overdue %(overdue)s", overdue=self.money(overdue))))
-        return results
-
-    def money(self, amount):
-        return format_amount(self.env, amount, self.company.currency_id)
-
-    # ------------------------------------------------------- non-standard
-
-    def check_non_standard(self, lines):
-        special = lines.filtered(lambda line: line.product_id.is_non_standard)
-        self.needs_head_of_sales = bool(special)
-        return [self.result(
-            "non_standard", "warning",
-            self._("Made to the customer's specification: the head of sales decides."), line)
-            for line in special]

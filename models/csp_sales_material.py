@@ -212,4 +212,4 @@ class CspSalesMaterial(models.Model):
                        company=self.company_id.name,
                        kind=dict(self._fields["kind"]._description_selection(self.env))[
                            self.kind].lower(), name=self.name),
-            send._csp_url(token), self.env._("Open it"))
+            send._csp_link(token), self.env._("Open it"))

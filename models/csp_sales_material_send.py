@@ -1,8 +1,6 @@
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .csp_link import new_token, token_matches
-
 FIELD_REP = "customer_service_process.group_field_rep"
 
 
@@ -11,7 +9,7 @@ class CspSalesMaterialSend(models.Model):
     each measured in working hours against the company's target."""
 
     _name = "csp.sales.material.send"
-    _inherit = ["csp.process.owned", "csp.batch"]
+    _inherit = ["csp.process.owned", "csp.batch", "csp.link.mixin"]
     # The timing of a send is measured, never typed; its mail is the
     # process's.
     _csp_process_fields = frozenset({
@@ -23,6 +21,8 @@ class CspSalesMaterialSend(models.Model):
     # "material_mail" of csp.batch).
     _csp_batch_jobs = {"material_mail": "customer_service_process.ir_cron_material_mail"}
     _csp_batch_sizes = {"material_mail": 200}
+    # The customer's link: /csp/material/<id>/<token>, open for good.
+    _csp_link_path = "material"
     _description = "Sales Material Send"
     _order = "id desc"
 
@@ -55,11 +55,6 @@ class CspSalesMaterialSend(models.Model):
     _material_partner_unique = models.UniqueIndex(
         "(material_id, partner_id)", "A customer gets a material once.")
 
-    def _csp_url(self, token):
-        """The customer's link for the raw `token` (the send keeps its digest)."""
-        self.ensure_one()
-        return f"{self.get_base_url()}/csp/material/{self.id}/{token}"
-
     def _csp_queue_mails(self, tokens):
         """The e-mails of a batch, created at once for Odoo's mail queue;
         `tokens` gives each send's raw token.  Each goes to its customer only,
@@ -91,10 +86,7 @@ class CspSalesMaterialSend(models.Model):
         if job != "material_mail":
             return super()._csp_batch_process(job)
         sends = self.sudo()
-        tokens = {send.id: new_token() for send in sends}
-        for send in sends:
-            send.access_token = tokens[send.id][1]
-        sends._csp_queue_mails({send_id: token for send_id, (token, _digest) in tokens.items()})
+        sends._csp_queue_mails(sends._csp_new_link_tokens())
         sends.write({"mail_state": "mailed"})
         return None
 
@@ -103,13 +95,6 @@ class CspSalesMaterialSend(models.Model):
             return super()._csp_batch_failed(job, error)
         self.sudo().write({"mail_state": "failed", "mail_error": str(error)})
         return None
-
-    @api.model
-    def _csp_from_token(self, send_id, token):
-        send = self.sudo().browse(int(send_id)).exists()
-        if not send or not token_matches(send.access_token, token):
-            return self.browse()
-        return send
 
     def _csp_measure(self, field_name, when):
         """Working hours from the approval to `when`."""

@@ -11,6 +11,7 @@ from . import (
     test_feasibility,
     test_feasibility_approval,
     test_foundation,
+    test_hooks,
     test_hooks_kpi,
     test_kpi_report,
     test_lifecycle,

@@ -27,7 +27,7 @@ from datetime import date, datetime
 
 import psycopg2
 
-from odoo import Command, models
+from odoo import Command, fields, models
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.service.model import call_kw
 from odoo.tests import new_test_user, tagged
@@ -243,7 +243,12 @@ class TestAccessMatrix(CustomerProcessCase):
             "material_id": material.id, "partner_id": w["customer"].id})
             for name, w in cls.worlds.items()}
         level = env["csp.dunning.level"].search([("company_id", "=", cls.company.id)], limit=1)
-        run = env["csp.dunning.run"].create({"company_id": cls.company.id})
+        # Dated the day the accountant's Run Dunning defaults to (his time
+        # zone, not the superuser's): that day already has its run.
+        run = env["csp.dunning.run"].create({
+            "company_id": cls.company.id,
+            "date": fields.Date.context_today(env["csp.dunning.wizard"].with_user(cls.accountant)),
+        })
         letters, lines, skips = {}, {}, {}
         for name, w in cls.worlds.items():
             letters[name] = env["csp.dunning.letter"].create({

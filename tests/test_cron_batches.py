@@ -11,8 +11,9 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from ..models.mrp_production import MrpProduction
-from ..models.sale_order import SaleOrder
-from ..models.stock_picking import StockPicking
+from ..models.sale_order_sla import SaleOrder as SlaOrder
+from ..models.sale_order_survey import SaleOrder as SurveyOrder
+from ..models.stock_picking_followup import StockPicking
 from .common import AfterSalesCase, run_queued_crons
 
 BATCH_LOGGER = "odoo.addons.customer_service_process.models.csp_batch"
@@ -152,7 +153,7 @@ class TestSurveyBatches(CronBatchCase):
     def test_a_failing_order_does_not_stop_the_others(self):
         orders = self._delivered_orders(4)
         bad = orders[1]
-        send = SaleOrder._csp_send_survey
+        send = SurveyOrder._csp_send_survey
 
         def send_but_one(records):
             if bad in records:
@@ -160,7 +161,7 @@ class TestSurveyBatches(CronBatchCase):
             return send(records)
 
         with self.at("2026-03-02 11:00:00"), mute_logger(BATCH_LOGGER), \
-                patch.object(SaleOrder, "_csp_send_survey", send_but_one):
+                patch.object(SurveyOrder, "_csp_send_survey", send_but_one):
             run_queued_crons(self.env)
             run_queued_crons(self.env)
         self.assertEqual(len(self._invitations_of(orders - bad)), 3)
@@ -285,7 +286,7 @@ class TestSlaBreachBatches(CronBatchCase):
     def test_a_failing_order_does_not_stop_the_others(self):
         orders = self._late_quotations(4)
         bad = orders[0]
-        schedule = SaleOrder._csp_schedule_sla_breaches
+        schedule = SlaOrder._csp_schedule_sla_breaches
 
         def schedule_but_one(records):
             if bad in records:
@@ -293,7 +294,7 @@ class TestSlaBreachBatches(CronBatchCase):
             return schedule(records)
 
         with self.at("2026-03-09 17:00:00"), mute_logger(BATCH_LOGGER), \
-                patch.object(SaleOrder, "_csp_schedule_sla_breaches", schedule_but_one):
+                patch.object(SlaOrder, "_csp_schedule_sla_breaches", schedule_but_one):
             run_queued_crons(self.env)
             run_queued_crons(self.env)
         self.assertEqual(len(self._breach_activities(orders - bad)), 3)

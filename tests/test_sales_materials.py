@@ -20,7 +20,7 @@ class TestSalesMaterials(MaterialCase, MockEmail):
         self.assertEqual(sends.partner_id, self.rep_customer)
         self.assertEqual(len(self._material_mails(material)), 1)
         mail = self._material_mails(material)
-        self.assertIn(sends._csp_url(self._material_token(sends)), mail.body_html)
+        self.assertIn(sends._csp_link(self._material_token(sends)), mail.body_html)
         self.assertEqual(mail.recipient_ids, self.rep_customer)
         self.assertFalse(mail.model)
         # Approving again, or sending again, sends nothing more.

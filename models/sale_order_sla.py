@@ -1,0 +1,214 @@
+"""The service levels the order runs against (answer, fulfilment, payment):
+the running one, its deadline in working time, and an activity when it is
+missed, scheduled by cron workers in batches."""
+
+from collections import defaultdict
+from datetime import datetime, time
+
+from odoo import api, fields, models
+from odoo.fields import Domain
+
+SLA_KINDS = [
+    ("feasibility", "Feasibility answer"),
+    ("fulfilment", "Fulfilment"),
+    ("payment", "Payment"),
+]
+
+
+def _group_by(records, key):
+    """{key(record): the records with that key}, as recordsets."""
+    groups = defaultdict(list)
+    for record in records:
+        groups[key(record)].append(record.id)
+    return {k: records.browse(ids) for k, ids in groups.items()}
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    csp_sla_kind = fields.Selection(
+        SLA_KINDS, string="Running SLA", compute="_compute_csp_sla", store=True)
+    csp_sla_deadline = fields.Datetime(
+        string="SLA Deadline", compute="_compute_csp_sla", store=True, index="btree_not_null")
+    csp_sla_hours_left = fields.Float(
+        string="Working Hours Left", compute="_compute_csp_sla_hours_left",
+        help="Working hours until the deadline of the running SLA; negative when late.")
+    csp_sla_hours_late = fields.Float(
+        string="Working Hours Late", compute="_compute_csp_sla_hours_left")
+    csp_sla_late = fields.Boolean(
+        string="Late", compute="_compute_csp_sla_hours_left", search="_search_csp_sla_late")
+    csp_sla_alerted_kind = fields.Selection(
+        SLA_KINDS, copy=False, readonly=True,
+        help="The SLA whose breach already has an activity, so that it gets only one.")
+
+    @api.depends(
+        "csp_received_at", "csp_answered_at", "csp_accepted_at", "csp_delivered_at",
+        "csp_paid_at", "csp_stage_id", "company_id.csp_feasibility_sla_hours",
+        "company_id.csp_fulfilment_sla_days", "company_id.resource_calendar_id",
+        "order_line.invoice_lines.move_id.invoice_date_due",
+    )
+    def _compute_csp_sla(self):
+        kinds = {}
+        for order in self:
+            kinds[order] = order._csp_running_sla()
+        # Plan all deadlines of one calendar and target in one computation.
+        groups = defaultdict(list)
+        for order, kind in kinds.items():
+            company = order.company_id or self.env.company
+            if kind == "feasibility":
+                groups[(company.resource_calendar_id, company.csp_feasibility_sla_hours)].append(
+                    (order, order.csp_received_at))
+            elif kind == "fulfilment":
+                calendar = company.resource_calendar_id
+                hours = company.csp_fulfilment_sla_days * (calendar.hours_per_day or 8.0)
+                groups[(calendar, hours)].append((order, order.csp_accepted_at))
+        deadlines = {}
+        for (calendar, hours), pairs in groups.items():
+            if not calendar:
+                continue
+            planned = calendar._csp_plan_hours_batch(hours, [start for _o, start in pairs])
+            deadlines.update(zip([o for o, _s in pairs], planned, strict=True))
+        for order, kind in kinds.items():
+            order.csp_sla_kind = kind
+            if kind == "payment":
+                dues = order._csp_posted_invoices().mapped("invoice_date_due")
+                order.csp_sla_deadline = datetime.combine(max(dues), time.max) if dues else False
+            else:
+                order.csp_sla_deadline = deadlines.get(order, False)
+
+    def _csp_running_sla(self):
+        """Which target the order is running against now, if any."""
+        self.ensure_one()
+        if not self.id or self.state == "cancel" or self.csp_stage_id.kind == "exit":
+            return False
+        if not self.csp_answered_at:
+            return "feasibility"
+        if self.csp_accepted_at and not self.csp_delivered_at:
+            return "fulfilment"
+        if self.csp_delivered_at and not self.csp_paid_at:
+            return "payment" if self._csp_posted_invoices() else False
+        return False
+
+    @api.depends("csp_sla_deadline")
+    def _compute_csp_sla_hours_left(self):
+        now = fields.Datetime.now()
+        by_calendar = defaultdict(list)
+        for order in self:
+            order.csp_sla_hours_left = 0.0
+            order.csp_sla_hours_late = 0.0
+            order.csp_sla_late = bool(order.csp_sla_deadline and order.csp_sla_deadline < now)
+            if order.csp_sla_deadline:
+                by_calendar[order.company_id.resource_calendar_id].append(order)
+        for calendar, orders in by_calendar.items():
+            if not calendar:
+                continue
+            hours = calendar._csp_work_hours([(now, o.csp_sla_deadline) for o in orders])
+            for order, left in zip(orders, hours, strict=True):
+                order.csp_sla_hours_left = left
+                order.csp_sla_hours_late = max(-left, 0.0)
+
+    def _search_csp_sla_late(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        late = (operator == "=" and value) or (operator == "!=" and not value)
+        now = fields.Datetime.now()
+        if late:
+            return [("csp_sla_deadline", "<", now)]
+        return ["|", ("csp_sla_deadline", "=", False), ("csp_sla_deadline", ">=", now)]
+
+    # ------------------------------------------------------------ SLA cron
+
+    def _csp_sla_responsible(self):
+        """The salesperson; for head-office orders, the head of sales."""
+        self.ensure_one()
+        if self.csp_service == "head_office":
+            return (self.company_id.csp_head_of_sales_id or self.team_id.user_id
+                    or self.user_id or self.env.ref("base.user_admin"))
+        return self.user_id or self.team_id.user_id or self.company_id.csp_head_of_sales_id
+
+    # SLA breach activities are scheduled by cron workers in committed
+    # batches (the job "sla_breach" of csp.batch): an order is due while its
+    # running SLA's deadline has passed and that SLA has no activity yet;
+    # scheduling it writes `csp_sla_alerted_kind`, which takes it out of the
+    # domain in the transaction of its activity.
+
+    @api.model
+    def _cron_csp_sla_breaches(self):
+        """The job, for a database whose cron (noupdate) still calls this
+        method."""
+        return self._csp_batch_run("sla_breach")
+
+    @api.model
+    def _csp_sla_breach_domain(self):
+        return list(Domain.AND([
+            [("csp_sla_deadline", "<", fields.Datetime.now()), ("state", "!=", "cancel")],
+            Domain.OR([[("csp_sla_kind", "=", kind), ("csp_sla_alerted_kind", "!=", kind)]
+                       for kind, _label in SLA_KINDS]),
+        ]))
+
+    def _csp_schedule_sla_breaches(self):
+        """One breach activity per order, due today, for its responsible:
+        all created at once."""
+        orders = self.sudo()
+        breach = self.env.ref("customer_service_process.mail_activity_sla_breach")
+        # The SLA's name in the company's language, as the selection shows it.
+        kinds = dict(self._fields["csp_sla_kind"]._description_selection(self.env))
+        today = fields.Date.context_today(self)
+        model_id = self.env["ir.model"]._get_id(self._name)
+        self._csp_batch_create_activities([{
+            "activity_type_id": breach.id, "res_model_id": model_id, "res_id": order.id,
+            "automated": True, "date_deadline": today,
+            "user_id": order._csp_sla_responsible().id,
+            "summary": self.env._("%(sla)s target missed", sla=kinds[order.csp_sla_kind]),
+            "note": self.env._("The %(sla)s deadline was %(deadline)s.",
+                               sla=kinds[order.csp_sla_kind], deadline=order.csp_sla_deadline),
+        } for order in orders])
+        for kind, group in _group_by(orders, lambda o: o.csp_sla_kind).items():
+            group.write({"csp_sla_alerted_kind": kind})
+        return self
+
+    def _csp_close_stale_sla_activities(self):
+        """Orders whose breached SLA is no longer the running one moved on:
+        their breach activity is marked done."""
+        if self:
+            alerted = self.filtered("csp_sla_alerted_kind")
+        else:
+            alerted = self.search(Domain.OR([
+                [("csp_sla_alerted_kind", "=", kind), ("csp_sla_kind", "!=", kind)]
+                for kind, _label in SLA_KINDS]))
+        moved_on = alerted.filtered(lambda o: o.csp_sla_alerted_kind != o.csp_sla_kind)
+        if moved_on:
+            moved_on.activity_feedback(
+                ["customer_service_process.mail_activity_sla_breach"],
+                feedback=self.env._("The order moved on."))
+            moved_on.sudo().write({"csp_sla_alerted_kind": False})
+
+    # ------------------------------------------------------------ batches
+
+    @api.model
+    def _csp_batch_domain(self, job):
+        if job == "sla_breach":
+            return self._csp_sla_breach_domain()
+        return super()._csp_batch_domain(job)
+
+    @api.model
+    def _csp_batch_sweep(self, job):
+        if job == "sla_breach":
+            # Orders that moved on: their breach activity is marked done.
+            self._csp_close_stale_sla_activities()
+        return super()._csp_batch_sweep(job)
+
+    def _csp_batch_process(self, job):
+        if job == "sla_breach":
+            return self._csp_schedule_sla_breaches()
+        return super()._csp_batch_process(job)
+
+    def _csp_batch_failed(self, job, error):
+        if job != "sla_breach":
+            return super()._csp_batch_failed(job, error)
+        # Flagged in the chatter instead, once for this SLA.
+        order = self.sudo()
+        order.csp_sla_alerted_kind = order.csp_sla_kind
+        order._message_log(body=self.env._(
+            "The SLA breach activity could not be scheduled: %(error)s", error=str(error)))
+        return None

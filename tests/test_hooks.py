@@ -1,0 +1,217 @@
+"""The addon's hooks, each overridden once as an integrator's addon would,
+with its effect shown (the management report's are in test_hooks_kpi)."""
+import re
+from unittest.mock import patch
+
+from odoo.tests import new_test_user, tagged
+
+from .common import AfterSalesCase, DunningCase, FeasibilityCase, LinkCase
+
+
+@tagged("post_install", "-at_install")
+class TestFeasibilityHooks(FeasibilityCase):
+
+    def setUp(self):
+        super().setUp()
+        self._stock(self.spare_part, 10)
+        self.engine_class = type(self.env["csp.feasibility.engine"])
+
+    def test_csp_checks_adds_and_drops_a_check(self):
+        """An addon drops the customer check and adds a warranty check of its
+        own: the results and the verdict follow."""
+        original = self.engine_class._csp_checks
+
+        def checks(engine):
+            return [name for name in original(engine) if name != "customer"] + ["warranty"]
+
+        def warranty(engine, run):
+            run.results.append(engine._csp_result(
+                "order", "warning", "Warranty terms to agree.", run.lines[:1]))
+
+        with patch.object(self.engine_class, "_csp_checks", checks), \
+                patch.object(self.engine_class, "_csp_check_warranty", warranty, create=True):
+            order = self._quotation(self.rep, self.rep_customer, self.spare_part, 2)
+            check = self._check(order, self.rep)
+        self.assertFalse(self._results(check, "customer"))
+        self.assertEqual(check.verdict, "conditions")
+        self.assertIn("Warranty terms to agree.", check.verdict_reason)
+        self.assertEqual(self._results(check, "stock").status, "pass")
+
+    def test_vendor_delay_decides_the_proposed_date(self):
+        """`_csp_vendor_delay` overridden (say, the vendor's delay from an
+        external system): a product short in stock is promised later."""
+        order = self._quotation(self.head_office, self.customer, self.spare_part, 12)
+        with patch.object(self.engine_class, "_csp_vendor_delay",
+                          lambda engine, run, product: 40):
+            check = self._check(order, self.head_office)
+        stock = self._results(check, "stock")
+        self.assertIn("in 40 days", stock.reason)
+        self.assertGreaterEqual((check.proposed_date - check.checked_at.date()).days, 40)
+
+    def test_unit_costs_and_verdict(self):
+        """`_csp_unit_costs` from another source (a landed cost) makes the
+        line sold below cost; `_csp_verdict` then explains it the addon's
+        way."""
+        original_verdict = self.engine_class._csp_verdict
+
+        def unit_costs(engine, run, lines):
+            return {product: 1000.0 for product in lines.product_id}
+
+        def verdict(engine, run):
+            state, reason = original_verdict(engine, run)
+            return state, f"{reason}\n(landed costs)"
+
+        order = self._quotation(self.head_office, self.customer, self.spare_part, 2)
+        with patch.object(self.engine_class, "_csp_unit_costs", unit_costs), \
+                patch.object(self.engine_class, "_csp_verdict", verdict):
+            check = self._check(order, self.head_office)
+        profitability = self._results(check, "profitability").filtered("order_line_id")
+        self.assertEqual(profitability.status, "fail")
+        self.assertEqual(profitability.sudo().unit_cost, 1000.0)
+        self.assertEqual(check.verdict, "not_feasible")
+        self.assertTrue(check.verdict_reason.endswith("(landed costs)"))
+
+
+@tagged("post_install", "-at_install")
+class TestOrderHooks(FeasibilityCase):
+
+    def test_after_confirm_adds_a_step(self):
+        """`_csp_after_confirm` extended: the addon's step runs once per
+        confirmation, after the addon's own (the pick-up notice, the new
+        customer's materials)."""
+        order_class = type(self.env["sale.order"])
+        original = order_class._csp_after_confirm
+        seen = []
+
+        def after_confirm(orders):
+            original(orders)
+            seen.append((orders.ids, orders.mapped("state")))
+
+        self._stock(self.spare_part, 10)
+        order = self._quotation(self.head_office, self.customer, self.spare_part, 1)
+        with patch.object(order_class, "_csp_after_confirm", after_confirm):
+            order.with_user(self.head_office).action_confirm()
+        self.assertEqual(seen, [(order.ids, ["sale"])])
+        self.assertTrue(order.partner_id.commercial_partner_id.csp_customer_since)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningHooks(DunningCase):
+
+    def setUp(self):
+        super().setUp()
+        self.run_class = type(self.env["csp.dunning.run"])
+        self.letter_class = type(self.env["csp.dunning.letter"])
+
+    def test_skip_reason_and_level_reached(self):
+        """`_csp_skip_reason` adds a reason (invoices under 50 wait) and
+        `_csp_level_reached` another rule (never above the second level)."""
+        original_reason = self.run_class._csp_skip_reason
+
+        def skip_reason(run, invoice):
+            return original_reason(run, invoice) or (
+                "Small amounts wait" if invoice["amount_residual"] < 50 else None)
+
+        def level_reached(run, days_late, level_days):
+            levels = [level for days, level in level_days[:2] if days_late >= days]
+            return levels[-1] if levels else None
+
+        small = self._invoice(self.customer, 30.0, "2026-01-10")
+        large = self._invoice(self.customer, 300.0, "2026-01-10")
+        with patch.object(self.run_class, "_csp_skip_reason", skip_reason), \
+                patch.object(self.run_class, "_csp_level_reached", level_reached):
+            run = self._run("2026-04-10")
+        self.assertEqual(run.skip_ids.move_id, small)
+        self.assertEqual(run.skip_ids.reason, "Small amounts wait")
+        self.assertEqual(run.letter_ids.line_ids.move_id, large)
+        self.assertEqual(run.letter_ids.level_id, self.second)
+
+    def test_prepare_letter_fee_and_call_values(self):
+        """`_prepare_dunning_letter_vals`, `_prepare_fee_move_vals` and
+        `_prepare_call_activity_vals` extended: the letter, its fee invoice
+        and the call carry the addon's values."""
+        self.second.write({"fee_type": "fixed", "fee_amount": 25.0, "channel": "phone"})
+        prepare_letter = self.run_class._prepare_dunning_letter_vals
+        prepare_fee = self.letter_class._prepare_fee_move_vals
+        prepare_call = self.letter_class._prepare_call_activity_vals
+
+        def letter_vals(run, partner_id, level_id):
+            return dict(prepare_letter(run, partner_id, level_id),
+                        fallback_reason="chosen by the addon")
+
+        def fee_vals(letter, lines, product):
+            return dict(prepare_fee(letter, lines, product), ref=f"FEE/{letter.partner_id.name}")
+
+        def call_vals(letter, activity_type, partner_model_id):
+            return dict(prepare_call(letter, activity_type, partner_model_id),
+                        summary="Call the key account")
+
+        self._invoice(self.customer, 100.0, "2026-03-01")
+        with patch.object(self.run_class, "_prepare_dunning_letter_vals", letter_vals), \
+                patch.object(self.letter_class, "_prepare_fee_move_vals", fee_vals), \
+                patch.object(self.letter_class, "_prepare_call_activity_vals", call_vals):
+            run = self._send(self._run("2026-03-16"))
+        letter = run.letter_ids
+        self.assertEqual(letter.fallback_reason, "chosen by the addon")
+        self.assertEqual(letter.fee_move_ids.ref, f"FEE/{self.customer.name}")
+        calls = self.env["mail.activity"].search([
+            ("res_model", "=", "res.partner"), ("res_id", "=", self.customer.id)])
+        self.assertEqual(calls.mapped("summary"), ["Call the key account"])
+
+    def test_channel_senders(self):
+        """`_csp_channel_senders` maps a channel to another sender: phone
+        letters go to the addon's call centre instead of an activity."""
+        self.second.channel = "phone"
+        called = []
+
+        def senders(letter_model):
+            return {"email": "_csp_email", "phone": "_csp_call_centre"}
+
+        def call_centre(letters):
+            called.extend(letters.ids)
+
+        self._invoice(self.customer, 100.0, "2026-03-01")
+        with patch.object(self.letter_class, "_csp_channel_senders", senders), \
+                patch.object(self.letter_class, "_csp_call_centre", call_centre, create=True):
+            run = self._send(self._run("2026-03-16"))
+        self.assertEqual(called, run.letter_ids.ids)
+        self.assertFalse(self.env["mail.activity"].search([
+            ("res_model", "=", "res.partner"), ("res_id", "=", self.customer.id)]))
+        self.assertEqual(run.letter_ids.state, "sent")
+
+
+@tagged("post_install", "-at_install")
+class TestComplaintHooks(LinkCase, AfterSalesCase):
+
+    def test_prepare_portal_complaint_vals(self):
+        """`_prepare_portal_complaint_vals` and its line hook extended: the
+        complaint a customer files on his portal carries the addon's
+        values."""
+        login = "csp_hooks_portal"
+        new_test_user(self.env, login=login, password=login, groups="base.group_portal",
+                      partner_id=self.rep_contact.id)
+        complaint_class = type(self.env["csp.complaint"])
+        prepare = complaint_class._prepare_portal_complaint_vals
+        prepare_line = complaint_class._prepare_portal_complaint_line_vals
+
+        def complaint_vals(complaint, partner, order, picking, **kwargs):
+            vals = prepare(complaint, partner, order, picking, **kwargs)
+            return dict(vals, description=f"[web] {vals['description']}")
+
+        def line_vals(complaint, product, quantity):
+            return dict(prepare_line(complaint, product, quantity), quantity=quantity + 1)
+
+        order, picking = self._delivered(quantity=5)
+        self.authenticate(login, login)
+        form = self.url_open(f"/my/complaints/new?order_id={order.id}")
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+        quality = self.env.ref("customer_service_process.complaint_type_quality")
+        with patch.object(complaint_class, "_prepare_portal_complaint_vals", complaint_vals), \
+                patch.object(complaint_class, "_prepare_portal_complaint_line_vals", line_vals):
+            done = self.url_open("/my/complaints/new", data={
+                "csrf_token": csrf, "order_id": order.id, "type_id": quality.id,
+                "description": "Cracked", f"quantity_{picking.move_ids.id}": "2"})
+        self.assertEqual(done.status_code, 200, done.text[:300])
+        complaint = self.env["csp.complaint"].search([("order_id", "=", order.id)])
+        self.assertEqual(complaint.description, "[web] Cracked")
+        self.assertEqual(complaint.line_ids.quantity, 3.0)
