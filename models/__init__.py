@@ -20,6 +20,7 @@ from . import (
     csp_dunning_run_print,
     csp_dunning_skip,
     csp_feasibility_check,
+    csp_feasibility_outcome,
     csp_feasibility_engine,
     csp_feasibility_supply,
     csp_feasibility_result,

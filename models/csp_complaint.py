@@ -247,7 +247,7 @@ class CspComplaint(models.Model):
             "dispute_id": dispute.id,
             "type_id": complaint_type.id,
             "channel": "portal",
-            "user_id": (complaint_type.user_id or picking.company_id.csp_head_of_sales_id).id,
+            "user_id": picking.company_id._csp_responsible(complaint_type.user_id).id,
             "description": "\n".join(filter(None, [
                 self.env._("Reported by %(name)s on the delivery page.",
                            name=dispute.reported_by),

@@ -28,8 +28,9 @@ class CspComplaint(models.Model):
     def _csp_done_deliveries(self, orders):
         """The customer deliveries of `orders` that left the warehouse: what a
         customer may complain about."""
-        return orders.sudo().picking_ids.filtered(
-            lambda p: p.csp_is_customer_delivery and p.state == "done")
+        deliveries = orders.sudo()._csp_deliveries()
+        return self.env["stock.picking"].sudo().union(*deliveries.values()).filtered(
+            lambda p: p.state == "done")
 
     @api.model
     def _csp_portal_orders(self, partner):

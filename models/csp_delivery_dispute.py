@@ -44,9 +44,7 @@ class CspDeliveryDispute(models.Model):
     def _csp_notify(self):
         """The salesperson follows it up today (the complaints process takes over)."""
         for dispute in self:
-            user = dispute.salesperson_id or dispute.company_id.csp_head_of_sales_id
-            if not user:
-                continue
+            user = dispute.company_id._csp_responsible(dispute.salesperson_id)
             dispute.order_id.activity_schedule(
                 "customer_service_process.mail_activity_delivery_dispute",
                 date_deadline=fields.Date.context_today(self),

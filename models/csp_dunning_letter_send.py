@@ -118,8 +118,8 @@ class CspDunningLetter(models.Model):
             "activity_type_id": activity_type.id, "res_model_id": partner_model_id,
             "res_id": self.partner_id.id, "automated": True,
             "date_deadline": self.run_id.date,
-            "user_id": (self.partner_id.user_id or self.company_id.csp_head_of_sales_id
-                        or self.env.user).id,
+            "user_id": self.company_id._csp_responsible(
+                self.partner_id.user_id, self.company_id.csp_head_of_sales_id, self.env.user).id,
             "summary": self.env._("%(level)s: call about overdue invoices",
                                   level=self.level_id.name),
             "note": self._csp_invoice_table(),

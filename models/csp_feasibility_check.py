@@ -7,11 +7,10 @@ approves it (possibly with a new date or prices) or refuses it.  The
 decision is the company's answer to the customer.
 """
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import float_compare, format_date
 
 from .csp_cost_guard import COST_VIEWER
 from .csp_link import link_from_context, send_private_mail
@@ -284,111 +283,6 @@ class CspFeasibilityCheck(models.Model):
             "target": "new",
             "context": {"default_check_id": self.id},
         }
-
-    def _csp_approve(self, auto=False, new_date=False, new_prices=None, reason=False):
-        """Record the approval, apply the approver's changes and answer the
-        customer: the order is confirmed, or - with a new date or prices, or a
-        date later than asked - offered to the customer to accept online."""
-        self.ensure_one()
-        order = self.order_id.with_context(csp_keep_approval=True)
-        now = fields.Datetime.now()
-        if new_date == self.proposed_date:
-            new_date = False
-        changes = []
-        if new_prices:
-            for line, price in new_prices.items():
-                if float_compare(line.price_unit, price,
-                                 precision_rounding=order.currency_id.rounding):
-                    changes.append(line)
-                    line.with_context(csp_keep_approval=True).sudo().price_unit = price
-        confirmed = new_date or self.proposed_date
-        asked = self.requested_date and self.requested_date.date()
-        if asked and confirmed and confirmed < asked:
-            confirmed = asked
-        later_than_asked = bool(asked and confirmed and confirmed > asked)
-        conditions = bool(changes or (new_date and new_date != asked) or later_than_asked)
-        self.write({
-            "state": "approved",
-            "decided_by_id": False if auto else self.env.uid,
-            "decided_at": now,
-            "decision_auto": auto,
-            "decision_reason": reason,
-            "confirmed_date": confirmed,
-            "with_conditions": conditions,
-        })
-        if confirmed:
-            order.sudo().commitment_date = datetime.combine(
-                confirmed, (self.requested_date or now).time())
-        self._csp_close_approval_activity()
-        who = self.env._("automatically") if auto else self.env.user.name
-        order.message_post(body=self.env._(
-            "Feasibility approved %(who)s; delivery date %(date)s.%(conditions)s",
-            who=who, date=format_date(self.env, confirmed) if confirmed else "-",
-            conditions=self.env._(" The customer accepts the new terms online.")
-            if conditions else ""))
-        self._csp_notify_requester()
-        if conditions:
-            order.sudo().write({"require_signature": True})
-            self._csp_answer("customer_service_process.mail_template_answer_conditions")
-            if order.state == "draft":
-                order.sudo().write({"state": "sent"})
-        else:
-            self._csp_answer("customer_service_process.mail_template_answer_accepted")
-            # Confirmed as the decider (a rep's auto-accepted order as the rep),
-            # with his rights; the guard in action_confirm sees the approval.
-            # An order accepted online is confirmed by the system.
-            as_user = order.sudo(False)
-            (as_user if as_user.has_access("write") else order.sudo()).action_confirm()
-
-    def _csp_refuse(self, reason):
-        self.ensure_one()
-        if not (reason or "").strip():
-            raise UserError(self.env._("Say why the order is refused: the customer is told."))
-        self.write({
-            "state": "refused",
-            "decided_by_id": self.env.uid,
-            "decided_at": fields.Datetime.now(),
-            "decision_reason": reason.strip(),
-        })
-        self._csp_close_approval_activity()
-        order = self.order_id.sudo()
-        order.message_post(body=self.env._(
-            "Order refused by %(user)s: %(reason)s", user=self.env.user.name,
-            reason=self.decision_reason))
-        self._csp_notify_requester()
-        self._csp_answer("customer_service_process.mail_template_answer_refused")
-        order.with_context(disable_cancel_warning=True)._action_cancel()
-
-    def _csp_answer(self, template_xmlid):
-        """Send the customer the company's answer, once, and record when."""
-        order = self.order_id.sudo()
-        template = self.env.ref(template_xmlid, raise_if_not_found=False)
-        if template:
-            order.with_context(csp_keep_approval=True).message_post_with_source(
-                template,
-                email_layout_xmlid="mail.mail_notification_layout_with_responsible_signature",
-                subtype_xmlid="mail.mt_comment",
-            )
-        order._csp_record_answer(fields.Datetime.now())
-
-    def _csp_close_approval_activity(self):
-        self.order_id.sudo().activity_feedback(
-            ["customer_service_process.mail_activity_feasibility_approval"],
-            feedback=self.env._("Decided."))
-
-    def _csp_notify_requester(self):
-        """The requester hears of a person's decision (chatter + activity)."""
-        requester = self.requested_by_id
-        if not requester or requester == self.decided_by_id or self.decision_auto:
-            return
-        states = dict(self._fields["state"]._description_selection(self.env))
-        self.order_id.sudo().activity_schedule(
-            "customer_service_process.mail_activity_feasibility_decision",
-            date_deadline=fields.Date.context_today(self),
-            user_id=requester.id,
-            summary=self.env._("Feasibility %(state)s", state=states[self.state]),
-            note=self.decision_reason or "",
-        )
 
     def _csp_reset(self, why):
         """The order changed after the check: the approval no longer holds."""

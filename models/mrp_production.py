@@ -83,9 +83,9 @@ class MrpProduction(models.Model):
         self._csp_batch_create_activities([{
             "activity_type_id": late_type.id, "res_model_id": model_id, "res_id": production.id,
             "automated": True, "date_deadline": today,
-            "user_id": (production.user_id
-                        or production.csp_sale_order_id.company_id.csp_head_of_sales_id
-                        or production.csp_sale_order_id.user_id).id,
+            "user_id": production.company_id._csp_responsible(
+                production.user_id, production.company_id.csp_head_of_sales_id,
+                production.csp_sale_order_id.user_id).id,
             "summary": self.env._("Late for %(order)s",
                                   order=production.csp_sale_order_id.name),
             "note": self.env._(

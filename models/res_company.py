@@ -183,3 +183,15 @@ class ResCompany(models.Model):
                        "form")],
             "target": "current",
         }
+
+    def _csp_responsible(self, *users):
+        """Who gets an activity the process plans: the first of `users` that
+        is set (those closest to the record, in the caller's order), else the
+        company's head of sales, else the administrator, so that no activity
+        is left without someone.  The one fallback of every such activity;
+        override to change it."""
+        for user in users:
+            if user:
+                return user[:1]
+        head = self[:1].csp_head_of_sales_id or self.env.company.csp_head_of_sales_id
+        return head or self.env.ref("base.user_admin")

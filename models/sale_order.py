@@ -109,6 +109,20 @@ class SaleOrder(models.Model):
         for order in self:
             order.csp_service = "field" if order.csp_channel in FIELD_CHANNELS else "head_office"
 
+    # ------------------------------------------------------------ notices
+
+    def _csp_post_template(self, template_xmlid,
+                           layout="mail.mail_notification_layout_with_responsible_signature"):
+        """Post one of the addon's editable mail templates on each order, as a
+        message to the customer.  Nothing when the company deleted the
+        template: a notice it does not want is not sent.  The one way the
+        process posts a customer notice on an order (personal links go by
+        csp_link.send_private_mail instead)."""
+        template = self.env.ref(template_xmlid, raise_if_not_found=False)
+        if template and self:
+            self.message_post_with_source(
+                template, email_layout_xmlid=layout, subtype_xmlid="mail.mt_comment")
+
     # ------------------------------------------------------------ overrides
 
     def action_confirm(self):

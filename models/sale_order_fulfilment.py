@@ -39,9 +39,12 @@ class SaleOrder(models.Model):
                 order.csp_distribution_state = min(states, key=order_of.index)
 
     def _csp_deliveries(self):
+        """{order: its customer deliveries, cancelled ones left out}: what
+        csp_delivery_ids shows, from the pickings already read.  The one
+        definition the stages, pick-up and complaints filter further."""
         return {
             order: order.picking_ids.filtered(
-                lambda p: p.picking_type_code == "outgoing" and p.state != "cancel")
+                lambda p: p.csp_is_customer_delivery and p.state != "cancel")
             for order in self
         }
 

@@ -21,22 +21,18 @@ class SaleOrder(models.Model):
         """Goods ready for a customer who collects them: he is told, and the
         warehouse gets an activity for the day he comes.  Orders whose goods
         are not ready yet are left for later (the cron's job "pickup_ready")."""
-        template = self.env.ref("customer_service_process.mail_template_pickup_ready",
-                                raise_if_not_found=False)
         candidates = self.sudo().filtered(
             lambda o: o.csp_pickup and not o.csp_pickup_notified and o.state == "sale")
+        deliveries = candidates._csp_deliveries()
         ready_pickings = {
-            order: order.picking_ids.filtered(
-                lambda p: p.csp_is_customer_delivery and p.state == "assigned")[:1]
+            order: deliveries[order].filtered(lambda p: p.state == "assigned")[:1]
             for order in candidates}
         ready = candidates.filtered(lambda o: ready_pickings[o])
         if not ready:
             return ready
         ready.write({"csp_pickup_notified": True})
-        if template:
-            ready.message_post_with_source(
-                template, subtype_xmlid="mail.mt_comment",
-                email_layout_xmlid="mail.mail_notification_light")
+        ready._csp_post_template("customer_service_process.mail_template_pickup_ready",
+                                 layout="mail.mail_notification_light")
         todo = self.env.ref("mail.mail_activity_data_todo")
         model_id = self.env["ir.model"]._get_id("stock.picking")
         today = fields.Date.context_today(self)
@@ -44,7 +40,8 @@ class SaleOrder(models.Model):
             "activity_type_id": todo.id, "res_model_id": model_id,
             "res_id": ready_pickings[order].id, "automated": True,
             "date_deadline": order.csp_pickup_date or today,
-            "user_id": (ready_pickings[order].user_id or order.user_id or self.env.user).id,
+            "user_id": order.company_id._csp_responsible(
+                ready_pickings[order].user_id, order.user_id, self.env.user).id,
             "summary": self.env._("%(customer)s collects %(order)s",
                                   customer=order.partner_id.name, order=order.name),
             "note": self.env._("The customer pays in cash at collection."),

@@ -52,13 +52,6 @@ class SaleOrder(models.Model):
         productions = candidates._csp_productions()
         done = candidates.filtered(lambda o: productions[o] and all(
             mo.state == "done" for mo in productions[o]))
-        template = self.env.ref("customer_service_process.mail_template_order_produced",
-                                raise_if_not_found=False)
         for order in done.sudo():
             order.csp_produced_notified = True
-            if template:
-                order.message_post_with_source(
-                    template,
-                    email_layout_xmlid="mail.mail_notification_layout_with_responsible_signature",
-                    subtype_xmlid="mail.mt_comment",
-                )
+            order._csp_post_template("customer_service_process.mail_template_order_produced")

@@ -122,9 +122,9 @@ class SaleOrder(models.Model):
         """The salesperson; for head-office orders, the head of sales."""
         self.ensure_one()
         if self.csp_service == "head_office":
-            return (self.company_id.csp_head_of_sales_id or self.team_id.user_id
-                    or self.user_id or self.env.ref("base.user_admin"))
-        return self.user_id or self.team_id.user_id or self.company_id.csp_head_of_sales_id
+            return self.company_id._csp_responsible(
+                self.company_id.csp_head_of_sales_id, self.team_id.user_id, self.user_id)
+        return self.company_id._csp_responsible(self.user_id, self.team_id.user_id)
 
     # SLA breach activities are scheduled by cron workers in committed
     # batches (the job "sla_breach" of csp.batch): an order is due while its

@@ -144,8 +144,8 @@ class SaleOrder(models.Model):
         low = (values.get("csp_satisfaction_score") and values["csp_satisfaction_score"] <= 2) \
             or values.get("csp_nps_category") == "detractor"
         if low:
-            manager = (self.company_id.csp_head_of_sales_id or self.team_id.user_id
-                       or self.user_id)
+            manager = self.company_id._csp_responsible(
+                self.company_id.csp_head_of_sales_id, self.team_id.user_id, self.user_id)
             self.activity_schedule(
                 "customer_service_process.mail_activity_survey_callback",
                 date_deadline=fields.Date.context_today(self),

@@ -1,11 +1,20 @@
 """The addon's hooks, each overridden once as an integrator's addon would,
 with its effect shown (the management report's are in test_hooks_kpi)."""
 import re
+from datetime import timedelta
 from unittest.mock import patch
 
 from odoo.tests import new_test_user, tagged
 
-from .common import AfterSalesCase, DunningCase, FeasibilityCase, LinkCase
+from .common import (
+    AfterSalesCase,
+    ApprovalCase,
+    CustomerProcessCase,
+    DunningCase,
+    FeasibilityCase,
+    LinkCase,
+    run_queued_crons,
+)
 
 
 @tagged("post_install", "-at_install")
@@ -71,6 +80,31 @@ class TestFeasibilityHooks(FeasibilityCase):
         self.assertEqual(check.verdict, "not_feasible")
         self.assertTrue(check.verdict_reason.endswith("(landed costs)"))
 
+    def test_confirmed_date_and_approval_values(self):
+        """`_csp_confirmed_date` promises two days more than proposed and
+        `_prepare_approval_vals` adds a reason: the automatic approval writes
+        both, and the order is promised the later date."""
+        check_class = type(self.env["csp.feasibility.check"])
+        original_vals = check_class._prepare_approval_vals
+
+        def confirmed_date(check, new_date):
+            return (new_date or check.proposed_date) + timedelta(days=2)
+
+        def approval_vals(check, auto, reason, confirmed, conditions):
+            return dict(original_vals(check, auto, reason, confirmed, conditions),
+                        decision_reason="Two days of safety margin")
+
+        order = self._quotation(self.rep, self.rep_customer, self.spare_part, 2)
+        with patch.object(check_class, "_csp_confirmed_date", confirmed_date), \
+                patch.object(check_class, "_prepare_approval_vals", approval_vals):
+            check = self._check(order, self.rep)
+            check.action_submit()
+        self.assertEqual(check.state, "approved")
+        self.assertEqual(check.confirmed_date, check.proposed_date + timedelta(days=2))
+        self.assertEqual(check.decision_reason, "Two days of safety margin")
+        self.assertEqual(order.commitment_date.date(), check.confirmed_date)
+        self.assertEqual(order.state, "sale")
+
 
 @tagged("post_install", "-at_install")
 class TestOrderHooks(FeasibilityCase):
@@ -93,6 +127,58 @@ class TestOrderHooks(FeasibilityCase):
             order.with_user(self.head_office).action_confirm()
         self.assertEqual(seen, [(order.ids, ["sale"])])
         self.assertTrue(order.partner_id.commercial_partner_id.csp_customer_since)
+
+    def test_stage_rule(self):
+        """A stage's rule `_csp_stage_<code>` overridden (say, accepted only
+        once the prepayment is in): a confirmed order without it stays an
+        offer."""
+        order_class = type(self.env["sale.order"])
+
+        def accepted(orders):
+            return orders.browse(), orders.browse()
+
+        self._stock(self.spare_part, 10)
+        order = self._quotation(self.head_office, self.customer, self.spare_part, 1)
+        with patch.object(order_class, "_csp_stage_accepted", accepted):
+            order.with_user(self.head_office).action_confirm()
+            self.env.flush_all()
+            self.assertEqual(order.state, "sale")
+            self.assertEqual(order.csp_stage_id.code, "offer")
+        # Without the override the same order is Accepted (the stage is
+        # computed again from its documents).
+        self.env.add_to_compute(order._fields["csp_stage_id"], order)
+        order.sudo().flush_recordset(["csp_stage_id"])
+        self.assertEqual(order.csp_stage_id.code, "accepted")
+
+    def test_milestones(self):
+        """`_csp_milestones` without the acceptance: a confirmed order gets
+        no acceptance date, the answer date still."""
+        order_class = type(self.env["sale.order"])
+        original = order_class._csp_milestones
+
+        def milestones(orders):
+            return [row for row in original(orders) if row[0] != "csp_accepted_at"]
+
+        self._stock(self.spare_part, 10)
+        order = self._quotation(self.head_office, self.customer, self.spare_part, 1)
+        with patch.object(order_class, "_csp_milestones", milestones):
+            order.with_user(self.head_office).action_confirm()
+            self.env.flush_all()
+            self.env.cr.precommit.run()
+        self.assertEqual(order.csp_stage_id.code, "accepted")
+        self.assertFalse(order.csp_accepted_at)
+        self.assertTrue(order.csp_answered_at)
+
+    def test_can_pay_online(self):
+        """`_csp_can_pay_online`: whether Odoo asks the customer for the
+        prepayment online when he signs."""
+        order_class = type(self.env["sale.order"])
+        order = self._quotation(self.head_office, self.customer, self.spare_part, 1)
+        order.sudo().write({"require_payment": True, "prepayment_percent": 0.3})
+        with patch.object(order_class, "_csp_can_pay_online", lambda order: False):
+            self.assertFalse(order._has_to_be_paid())
+        with patch.object(order_class, "_csp_can_pay_online", lambda order: True):
+            self.assertTrue(order._has_to_be_paid())
 
 
 @tagged("post_install", "-at_install")
@@ -215,3 +301,57 @@ class TestComplaintHooks(LinkCase, AfterSalesCase):
         complaint = self.env["csp.complaint"].search([("order_id", "=", order.id)])
         self.assertEqual(complaint.description, "[web] Cracked")
         self.assertEqual(complaint.line_ids.quantity, 3.0)
+
+
+@tagged("post_install", "-at_install")
+class TestResponsibleHooks(CustomerProcessCase):
+
+    def _breach_user(self, order):
+        breach = self.env.ref("customer_service_process.mail_activity_sla_breach")
+        return order.activity_ids.filtered(lambda a: a.activity_type_id == breach).user_id
+
+    def test_sla_responsible_and_the_companys_fallback(self):
+        """`_csp_sla_responsible` overridden (the team leader first) decides
+        who gets a breach; `res.company._csp_responsible`, the one fallback
+        of every planned activity, decides when nobody is set."""
+        order_class = type(self.env["sale.order"])
+        company_class = type(self.env["res.company"])
+        original = company_class._csp_responsible
+        with self.at("2026-03-06 16:00:00"):
+            team_order = self._quotation(self.head_office, self.customer, self.spare_part)
+            orphan = self._quotation(self.head_office, self.customer, self.spare_part)
+        team_order.sudo().team_id = self.env["crm.team"].create(
+            {"name": "Hooks team", "user_id": self.rep2.id})
+        orphan.sudo().write({"user_id": False, "team_id": False})
+
+        def sla_responsible(order):
+            if order == team_order:
+                return order.team_id.user_id
+            return order.company_id._csp_responsible(order.user_id)
+
+        def fallback(company, *users):
+            return original(company, *users) if any(users) else self.accountant
+
+        with self.at("2026-03-09 17:00:00"), \
+                patch.object(order_class, "_csp_sla_responsible", sla_responsible), \
+                patch.object(company_class, "_csp_responsible", fallback):
+            run_queued_crons(self.env)
+        self.assertEqual(self._breach_user(team_order), self.rep2)
+        self.assertEqual(self._breach_user(orphan), self.accountant)
+
+
+@tagged("post_install", "-at_install")
+class TestApprovalHooks(ApprovalCase):
+
+    def test_find_approver(self):
+        """`_csp_find_approver` overridden (the head of sales of the rep's
+        team, say): he gets the activity and the one-time link."""
+        check_class = type(self.env["csp.feasibility.check"])
+        with patch.object(check_class, "_csp_find_approver", lambda check: self.head_office):
+            order, check = self._pending()
+        self.assertEqual(check.sudo().approver_id, self.head_office)
+        approval = self.env.ref("customer_service_process.mail_activity_feasibility_approval")
+        self.assertEqual(order.activity_ids.filtered(
+            lambda a: a.activity_type_id == approval).user_id, self.head_office)
+        self.assertEqual(self._approval_mail(check).recipient_ids,
+                         self.head_office.partner_id)
