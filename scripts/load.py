@@ -45,7 +45,7 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).parent))
-from serve_check import MB, Monitor  # the same process sampler
+from serve_check import MB, WORKER_KILLED_RE, Monitor  # the same sampler and log check
 
 # 127.0.0.1 - - [date] "GET /my/orders HTTP/1.1" 200 - 25 0.015 0.080
 LOG_RE = re.compile(r'"(GET|POST) (\S+) HTTP/[\d.]+" (\d{3}) - (\d+) ([\d.]+) ([\d.]+)')
@@ -273,8 +273,7 @@ def report_ratios(server, max_ratio):
 
 def report_server(args, monitor, log_text):
     """Workers killed, tracebacks, peak memory."""
-    killed = re.findall(r"(Worker \(\d+\) (?:timeout|CPU time limit|virtual real time limit)"
-                        r"[^\n]*|WorkerHTTP \(\d+\) [^\n]*killed[^\n]*)", log_text)
+    killed = [match.group(0) for match in WORKER_KILLED_RE.finditer(log_text)]
     tracebacks = log_text.count("Traceback (most recent call last)")
     print(f"\nworkers killed or timed out: {len(killed)}; tracebacks in the log: {tracebacks}")
     failures = [f"worker: {line}" for line in killed]
