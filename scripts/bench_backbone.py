@@ -19,14 +19,7 @@ import statistics
 import sys
 import time
 
-
-def boot(config, database):
-    import odoo  # noqa: PLC0415 (Odoo is imported once the arguments are known)
-    from odoo.modules.registry import Registry  # noqa: PLC0415
-
-    odoo.tools.config.parse_config(["-c", config, "-d", database, "--log-level=warn"])
-    odoo.netsvc.init_logger()
-    return odoo, Registry(database)
+from odoo_db import boot  # scripts/ is on sys.path: the script's own folder
 
 
 def bench_confirm(env, orders_count):

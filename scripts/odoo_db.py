@@ -29,6 +29,18 @@ TEMPLATE_RECIPE = "1"
 ERROR_RE = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) |demo data failed to install")
 
 
+def boot(config, database):
+    """Odoo configured by `config` and the registry of `database`, for a
+    script that works in-process (the benchmarks, load_data.py): Odoo is
+    imported here, once the script's arguments are known."""
+    import odoo  # noqa: PLC0415
+    from odoo.modules.registry import Registry  # noqa: PLC0415
+
+    odoo.tools.config.parse_config(["-c", config, "-d", database, "--log-level=warn"])
+    odoo.netsvc.init_logger()
+    return odoo, Registry(database)
+
+
 def conf_value(key):
     for line in CONF.read_text().splitlines():
         name, _, value = line.partition("=")
