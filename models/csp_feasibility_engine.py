@@ -10,6 +10,7 @@ depend on the number of lines.  The stock and production checks are in
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from odoo import api, fields, models
 from odoo.tools import float_compare, float_is_zero, float_round, format_amount, format_date
@@ -43,8 +44,9 @@ class FeasibilityRun:
     def company(self):
         return self.order.company_id
 
-    @property
+    @cached_property
     def valid_lines(self):
+        """The lines with a product and a quantity: what the checks check."""
         return self.lines.filtered(lambda line: line.product_id and line.product_uom_qty > 0)
 
 
