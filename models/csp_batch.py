@@ -113,6 +113,14 @@ class CspBatch(models.AbstractModel):
         return self.env["mail.activity"].sudo().with_context(
             mail_activity_quick_update=True).create(vals_list)
 
+    def _csp_batch_log_failure(self, vals, message):
+        """The usual `_csp_batch_failed` of a record with a chatter: `vals`
+        take it out of the job's domain (for good, or until it is due
+        again), and `message` says in its chatter why it was not done."""
+        record = self.sudo()
+        record.write(vals)
+        record._message_log(body=message)
+
     # ------------------------------------------------------------- the engine
 
     @api.model

@@ -6,7 +6,6 @@ import logging
 
 from odoo import models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
 from odoo.tools.pdf import merge_pdf
 
 _logger = logging.getLogger(__name__)
@@ -23,9 +22,7 @@ class CspDunningRun(models.Model):
         ready to download."""
         self.ensure_one()
         self.check_access("write")
-        self.env.cr.execute(SQL("SELECT id FROM csp_dunning_run WHERE id = %s FOR UPDATE",
-                                self.id))
-        self.invalidate_recordset(["state", "print_state"])
+        self._csp_lock()
         if self.state == "sending":
             raise UserError(self.env._(
                 "The letters of %(run)s are being sent; print them once they are all sent.",
@@ -52,11 +49,7 @@ class CspDunningRun(models.Model):
         """Runs whose letters are all rendered get them merged into one PDF;
         whoever asked is told.  Called after each batch, in its transaction."""
         runs = self.filtered(lambda run: run.print_state == "printing")
-        if not runs:
-            return
-        queued = {run.id for [run] in self.env["csp.dunning.letter"]._read_group(
-            [("run_id", "in", runs.ids), ("print_state", "=", "queued")], ["run_id"])}
-        for run in runs.filtered(lambda run: run.id not in queued):
+        for run in runs._csp_nothing_left([("print_state", "=", "queued")]):
             # In the order they were rendered: a batch's PDF is on its first.
             letters = run.letter_ids.filtered("print_state").sorted("id")
             printed = letters.filtered(lambda letter: letter.print_state == "printed")

@@ -225,12 +225,9 @@ class CspFeasibilityCheck(models.Model):
                                    verdict=verdicts[self.verdict]),
                 note=self.verdict_reason,
             )
-            template = self.env.ref(
-                "customer_service_process.mail_template_feasibility_request",
-                raise_if_not_found=False)
             # To the approver alone and on no thread: whoever reads the order
             # or the check (its requester first) never sees the link.
-            send_private_mail(template, self, approver.partner_id,
+            send_private_mail("mail_template_feasibility_request", self, approver.partner_id,
                               link=self._csp_link(token))
         order.message_post(body=self.env._(
             "Feasibility check requested by %(user)s: %(verdict)s. Waiting for %(approver)s.",

@@ -80,7 +80,7 @@ class CspFeasibilityCheck(models.Model):
         """Approved on new terms: the customer accepts them online (signs)."""
         order = self.order_id.with_context(csp_keep_approval=True).sudo()
         order.write({"require_signature": True})
-        self._csp_answer("customer_service_process.mail_template_answer_conditions")
+        self._csp_answer("mail_template_answer_conditions")
         if order.state == "draft":
             order.write({"state": "sent"})
 
@@ -89,7 +89,7 @@ class CspFeasibilityCheck(models.Model):
         as the decider (a rep's auto-accepted order as the rep), with his
         rights; the guard in action_confirm sees the approval.  An order
         accepted online is confirmed by the system."""
-        self._csp_answer("customer_service_process.mail_template_answer_accepted")
+        self._csp_answer("mail_template_answer_accepted")
         order = self.order_id.with_context(csp_keep_approval=True)
         as_user = order.sudo(False)
         (as_user if as_user.has_access("write") else order.sudo()).action_confirm()
@@ -110,13 +110,13 @@ class CspFeasibilityCheck(models.Model):
             "Order refused by %(user)s: %(reason)s", user=self.env.user.name,
             reason=self.decision_reason))
         self._csp_notify_requester()
-        self._csp_answer("customer_service_process.mail_template_answer_refused")
+        self._csp_answer("mail_template_answer_refused")
         order.with_context(disable_cancel_warning=True)._action_cancel()
 
-    def _csp_answer(self, template_xmlid):
+    def _csp_answer(self, template):
         """Send the customer the company's answer, once, and record when."""
         order = self.order_id.sudo()
-        order.with_context(csp_keep_approval=True)._csp_post_template(template_xmlid)
+        order.with_context(csp_keep_approval=True)._csp_post_template(template)
         order._csp_record_answer(fields.Datetime.now())
 
     def _csp_close_approval_activity(self):

@@ -41,6 +41,14 @@ def token_matches(digest, token):
     return consteq(digest, hash_token(token))
 
 
+def mail_template(env, name):
+    """The addon's editable mail template `name` (its XML id in the addon),
+    or an empty recordset when the company deleted it: a notice it does not
+    want is not sent.  Every mail of the process finds its template here."""
+    return env.ref(f"customer_service_process.{name}", raise_if_not_found=False) \
+        or env["mail.template"]
+
+
 def link_from_context(record):
     """The link handed to the mail template that is rendering `record`."""
     return record.env.context.get(LINK_CONTEXT_KEY) or False
@@ -48,7 +56,8 @@ def link_from_context(record):
 
 def send_private_mail(template, record, partners, link=False,
                       layout="mail.mail_notification_light"):
-    """Queue `template` rendered on `record` for `partners` only.
+    """Queue `template` (a mail.template, or the name of one of the addon's:
+    see `mail_template`) rendered on `record` for `partners` only.
 
     The mail has no model/res_id, so it is on no thread; its recipients are
     exactly `partners` (the template's own recipients are ignored, so an edited
@@ -57,6 +66,8 @@ def send_private_mail(template, record, partners, link=False,
     given to the rendering through the context.  Returns the mail.mail.
     """
     mails = record.env["mail.mail"].sudo()
+    if isinstance(template, str):
+        template = mail_template(record.env, template)
     if not template or not partners:
         return mails
     template = template.with_user(SUPERUSER_ID).with_context(**{LINK_CONTEXT_KEY: link})
@@ -80,6 +91,8 @@ def send_private_mails(template, records, partners):
     all `records` together (Odoo's batch rendering) and queued with one
     create, each mail on no thread and to `partners[record.id]` alone."""
     mails = records.env["mail.mail"].sudo()
+    if isinstance(template, str):
+        template = mail_template(records.env, template)
     records = records.filtered(lambda r: partners.get(r.id))
     if not template or not records:
         return mails

@@ -99,9 +99,7 @@ class MrpProduction(models.Model):
     def _csp_batch_failed(self, job, error):
         if job != "late_production":
             return super()._csp_batch_failed(job, error)
-        production = self.sudo()
         # Flagged in the chatter instead, once.
-        production.csp_late_alerted = True
-        production._message_log(body=self.env._(
+        self._csp_batch_log_failure({"csp_late_alerted": True}, self.env._(
             "The late-production activity could not be scheduled: %(error)s", error=str(error)))
         return None

@@ -8,6 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .csp_cost_guard import COST_VIEWER
+from .csp_link import mail_template
 
 CHANNELS = [
     ("phone", "Phone"),
@@ -111,14 +112,14 @@ class SaleOrder(models.Model):
 
     # ------------------------------------------------------------ notices
 
-    def _csp_post_template(self, template_xmlid,
+    def _csp_post_template(self, template,
                            layout="mail.mail_notification_layout_with_responsible_signature"):
-        """Post one of the addon's editable mail templates on each order, as a
-        message to the customer.  Nothing when the company deleted the
-        template: a notice it does not want is not sent.  The one way the
-        process posts a customer notice on an order (personal links go by
-        csp_link.send_private_mail instead)."""
-        template = self.env.ref(template_xmlid, raise_if_not_found=False)
+        """Post one of the addon's editable mail templates (its name: see
+        csp_link.mail_template) on each order, as a message to the customer.
+        Nothing when the company deleted the template: a notice it does not
+        want is not sent.  The one way the process posts a customer notice on
+        an order (personal links go by csp_link.send_private_mail instead)."""
+        template = mail_template(self.env, template)
         if template and self:
             self.message_post_with_source(
                 template, email_layout_xmlid=layout, subtype_xmlid="mail.mt_comment")

@@ -31,7 +31,7 @@ class SaleOrder(models.Model):
         if not ready:
             return ready
         ready.write({"csp_pickup_notified": True})
-        ready._csp_post_template("customer_service_process.mail_template_pickup_ready",
+        ready._csp_post_template("mail_template_pickup_ready",
                                  layout="mail.mail_notification_light")
         todo = self.env.ref("mail.mail_activity_data_todo")
         model_id = self.env["ir.model"]._get_id("stock.picking")
@@ -112,9 +112,7 @@ class SaleOrder(models.Model):
     def _csp_batch_failed(self, job, error):
         if job != "pickup_ready":
             return super()._csp_batch_failed(job, error)
-        order = self.sudo()
-        order.csp_pickup_notified = True
-        order._message_log(body=self.env._(
+        self._csp_batch_log_failure({"csp_pickup_notified": True}, self.env._(
             "The customer could not be told that his goods are ready: %(error)s",
             error=str(error)))
         return None

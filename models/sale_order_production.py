@@ -54,4 +54,4 @@ class SaleOrder(models.Model):
             mo.state == "done" for mo in productions[o]))
         for order in done.sudo():
             order.csp_produced_notified = True
-            order._csp_post_template("customer_service_process.mail_template_order_produced")
+            order._csp_post_template("mail_template_order_produced")

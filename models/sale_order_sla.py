@@ -207,8 +207,6 @@ class SaleOrder(models.Model):
         if job != "sla_breach":
             return super()._csp_batch_failed(job, error)
         # Flagged in the chatter instead, once for this SLA.
-        order = self.sudo()
-        order.csp_sla_alerted_kind = order.csp_sla_kind
-        order._message_log(body=self.env._(
+        self._csp_batch_log_failure({"csp_sla_alerted_kind": self.sudo().csp_sla_kind}, self.env._(
             "The SLA breach activity could not be scheduled: %(error)s", error=str(error)))
         return None

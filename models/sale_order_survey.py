@@ -74,8 +74,6 @@ class SaleOrder(models.Model):
         """One personal survey link per order, by e-mail; none for customers
         who opted out (recorded, so that they are not asked again).  The
         orders' mails are rendered together and queued with one create."""
-        template = self.env.ref("customer_service_process.mail_template_survey_invitation",
-                                raise_if_not_found=False)
         now = fields.Datetime.now()
         orders = self.sudo()
         opted_out = orders.filtered(
@@ -94,18 +92,17 @@ class SaleOrder(models.Model):
             order.write({"csp_survey_input_id": answer.id, "csp_survey_sent_at": now})
         # To the customer alone, on no thread: the personal link stays out
         # of the chatter and of every mail others read.
-        send_private_mails(template, sent, {order.id: order.partner_id for order in sent})
+        send_private_mails("mail_template_survey_invitation", sent,
+                           {order.id: order.partner_id for order in sent})
         sent._message_log_batch({order.id: self.env._(
             "Satisfaction survey sent to %(customer)s.", customer=order.partner_id.name)
             for order in sent})
         return self.browse(sent.ids)
 
     def _csp_remind_survey(self):
-        template = self.env.ref("customer_service_process.mail_template_survey_reminder",
-                                raise_if_not_found=False)
         orders = self.sudo()
         orders.write({"csp_survey_reminded_at": fields.Datetime.now()})
-        send_private_mails(template, orders, {
+        send_private_mails("mail_template_survey_reminder", orders, {
             order.id: order.csp_survey_input_id.partner_id or order.partner_id
             for order in orders})
         orders._message_log_batch({order.id: self.env._("Satisfaction survey reminder sent.")
@@ -177,8 +174,6 @@ class SaleOrder(models.Model):
     def _csp_batch_failed(self, job, error):
         if job not in ("survey_invite", "survey_remind"):
             return super()._csp_batch_failed(job, error)
-        order = self.sudo()
-        order.csp_survey_error = str(error)
-        order._message_log(body=self.env._(
+        self._csp_batch_log_failure({"csp_survey_error": str(error)}, self.env._(
             "The satisfaction survey could not be sent: %(error)s", error=str(error)))
         return None

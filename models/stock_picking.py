@@ -194,13 +194,11 @@ class StockPicking(models.Model):
         """The goods left: give each delivery its confirmation link and tell the
         customer what was shipped, by which carrier, with which tracking number."""
         now = fields.Datetime.now()
-        template = self.env.ref("customer_service_process.mail_template_dispatch_notice",
-                                raise_if_not_found=False)
         for picking in self.sudo():
             token = picking._csp_new_link_tokens()[picking.id]
             picking.write({"csp_shipped_at": now})
             # To the delivery address alone, on no thread: the link is his.
-            send_private_mail(template, picking, picking.partner_id,
+            send_private_mail("mail_template_dispatch_notice", picking, picking.partner_id,
                               link=picking._csp_link(token))
             note = self.env._("Dispatch notice sent to %(customer)s%(carrier)s.",
                               customer=picking.partner_id.display_name,

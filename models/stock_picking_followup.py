@@ -7,7 +7,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.fields import Domain
 
-from .csp_link import send_private_mail
+from .csp_link import mail_template, send_private_mail
 
 
 class StockPicking(models.Model):
@@ -55,8 +55,7 @@ class StockPicking(models.Model):
     def _csp_remind_delivery(self):
         """A reminder to each customer, with a new link (the raw token of the
         first one is nowhere to be found): the first link stops working."""
-        reminder = self.env.ref("customer_service_process.mail_template_delivery_reminder",
-                                raise_if_not_found=False)
+        reminder = mail_template(self.env, "mail_template_delivery_reminder")
         pickings = self.sudo()
         if reminder:
             for picking in pickings:
@@ -119,8 +118,6 @@ class StockPicking(models.Model):
     def _csp_batch_failed(self, job, error):
         if job not in ("delivery_remind", "delivery_autoconfirm"):
             return super()._csp_batch_failed(job, error)
-        picking = self.sudo()
-        picking.csp_followup_error = str(error)
-        picking._message_log(body=self.env._(
+        self._csp_batch_log_failure({"csp_followup_error": str(error)}, self.env._(
             "The delivery could not be followed up automatically: %(error)s", error=str(error)))
         return None
