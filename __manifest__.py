@@ -67,6 +67,8 @@
         "views/sale_order_views.xml",
         "views/sale_portal_templates.xml",
         "views/stock_picking_views.xml",
+        "views/res_users_figures_views.xml",
+        "views/res_users_work_views.xml",
         # Wizards
         "wizards/csp_delivery_confirm_views.xml",
         "wizards/csp_dunning_wizard_views.xml",
@@ -74,6 +76,7 @@
         "wizards/csp_kpi_report_views.xml",
         # Menus
         "views/customer_service_process_menus.xml",
+        "data/res_users_data.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",

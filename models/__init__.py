@@ -44,6 +44,8 @@ from . import (
     res_config_settings,
     res_partner,
     res_partner_category,
+    res_users_figures,
+    res_users_work,
     resource_calendar,
     sale_order,
     sale_order_feasibility,

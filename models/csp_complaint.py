@@ -35,7 +35,8 @@ class CspComplaint(models.Model):
     # Whoever may read a complaint (the customer on the portal) may write in it.
     _mail_post_access = "read"
 
-    name = fields.Char(string="Reference", readonly=True, copy=False, default="/")
+    name = fields.Char(string="Reference", readonly=True, copy=False,
+                       default=lambda self: self.env._("New"))
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True)
     partner_id = fields.Many2one(
@@ -54,7 +55,8 @@ class CspComplaint(models.Model):
         index=True)
     type_id = fields.Many2one("csp.complaint.type", required=True, tracking=True)
     description = fields.Text(required=True)
-    channel = fields.Selection(CHANNELS, required=True, default="phone", tracking=True)
+    channel = fields.Selection(
+        CHANNELS, required=True, default=lambda self: self._default_channel(), tracking=True)
     user_id = fields.Many2one(
         "res.users", string="Responsible", tracking=True, index=True,
         default=lambda self: self._default_user_id())
@@ -98,6 +100,14 @@ class CspComplaint(models.Model):
     @api.model
     def _default_stage_id(self):
         return self.env["csp.complaint.stage"].search([], limit=1)
+
+    @api.model
+    def _default_channel(self):
+        """A field rep registers a complaint at the customer's: a visit; head
+        office takes them on the phone."""
+        if self.env.user.has_group("customer_service_process.group_field_rep"):
+            return "visit"
+        return "phone"
 
     @api.model
     def _default_user_id(self):
@@ -168,7 +178,7 @@ class CspComplaint(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("name", "/") == "/":
+            if vals.get("name") in (None, False, "/", self.env._("New")):
                 vals["name"] = self.env["ir.sequence"].next_by_code("csp.complaint") or "/"
             if vals.get("order_id") and not vals.get("partner_id"):
                 vals["partner_id"] = self.env["sale.order"].browse(

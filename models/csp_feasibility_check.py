@@ -85,6 +85,7 @@ class CspFeasibilityCheck(models.Model):
     sla_hours_left = fields.Float(related="order_id.csp_sla_hours_left",
                                   string="Working Hours Left")
     sla_late = fields.Boolean(related="order_id.csp_sla_late", string="Late")
+    sla_time_text = fields.Char(related="order_id.csp_sla_time_text", string="Time Left")
 
     # The decision
     decided_by_id = fields.Many2one("res.users", string="Decided by", readonly=True)

@@ -8,12 +8,14 @@ depend on the number of lines.  The stock and production checks are in
 ``csp_feasibility_supply.py``.
 """
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
 
 from odoo import api, fields, models
 from odoo.tools import float_compare, float_is_zero, float_round, format_amount, format_date
+from odoo.tools.misc import formatLang
 
 # Every result has every column: they are inserted in one statement.
 RESULT_FIGURES = {
@@ -107,11 +109,19 @@ class CspFeasibilityEngine(models.AbstractModel):
 
     @api.model
     def _csp_date_text(self, moment):
-        return format_date(self.env, moment) if moment else "-"
+        """A date as the web client shows it beside ("Dec 4, 2026"), in the
+        user's language: one date format in the dialog."""
+        return format_date(self.env, moment, date_format="medium") if moment else "-"
 
     @api.model
     def _csp_qty_text(self, qty, uom):
-        return f"{float_round(qty, precision_rounding=uom.rounding or 0.01):g} {uom.name}"
+        """A quantity in the user's number format, rounded as its unit; the
+        unit is named apart by the texts ("Ordered 1, free 0 (Units)"), so
+        that no text says "1 Units"."""
+        qty = float_round(qty, precision_rounding=uom.rounding or 0.01)
+        decimals = 0 if qty == int(qty) else max(0, -math.floor(math.log10(
+            uom.rounding or 0.01)))
+        return formatLang(self.env, qty, digits=decimals)
 
     @api.model
     def _csp_money(self, run, amount):
@@ -244,9 +254,12 @@ class CspFeasibilityEngine(models.AbstractModel):
                 reason = self.env._("The margin reaches the minimum.")
                 status = "pass"
             figures["cost_figures"] = self.env._(
-                "price %(price)s, cost %(cost)s, margin %(margin)s %% (minimum %(min)s %%)",
-                price=round(revenue / quantity if quantity else 0.0, 2),
-                cost=round(unit_cost, 2), margin=round(margin_percent, 1), min=minimum)
+                "Unit price %(price)s, unit cost %(cost)s, margin %(margin)s %% "
+                "(minimum %(min)s %%)",
+                price=self._csp_money(run, revenue / quantity if quantity else 0.0),
+                cost=self._csp_money(run, unit_cost),
+                margin=formatLang(self.env, margin_percent, digits=1),
+                min=formatLang(self.env, minimum, digits=1))
             run.results.append(self._csp_result("profitability", status, reason, line, **figures))
         if revenue_total:
             run.order_margin_percent = (revenue_total - cost_total) / revenue_total * 100.0

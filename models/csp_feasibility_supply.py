@@ -83,10 +83,10 @@ class CspFeasibilityEngine(models.AbstractModel):
         free = qty.get("free_qty", 0.0)
         forecast = qty.get("virtual_available", 0.0)
         figures = self.env._(
-            "free %(free)s of %(need)s ordered; forecast %(when)s: %(forecast)s",
+            "Ordered %(need)s, free %(free)s, forecast %(forecast)s on %(when)s (%(uom)s)",
             free=self._csp_qty_text(free, uom), need=self._csp_qty_text(need, uom),
-            when=self._csp_date_text(run.asked) if run.asked else self.env._("now"),
-            forecast=self._csp_qty_text(forecast, uom))
+            when=self._csp_date_text(run.asked or run.now),
+            forecast=self._csp_qty_text(forecast, uom), uom=uom.name)
         stock_values = {"ordered_qty": need, "free_qty": free, "forecast_qty": forecast,
                         "figures": figures}
         bom = supply["boms"].get(product)
@@ -106,23 +106,25 @@ class CspFeasibilityEngine(models.AbstractModel):
             to_make = need - max(free, 0.0)
             run.results.append(self._csp_result(
                 "stock", "pass",
-                self.env._("Short of %(short)s in stock: it is manufactured.",
-                           short=self._csp_qty_text(to_make, uom)), line, **stock_values))
+                self.env._("Short in stock: %(short)s (%(uom)s). It is manufactured.",
+                           short=self._csp_qty_text(to_make, uom), uom=uom.name),
+                line, **stock_values))
         else:
             short = need - max(free, 0.0)
             delay = self._csp_vendor_delay(run, product)
             if delay is None:
                 run.results.append(self._csp_result(
                     "stock", "fail",
-                    self.env._("Not enough in stock (short of %(short)s), and it can be neither "
+                    self.env._("Short in stock: %(short)s (%(uom)s), and it can be neither "
                                "manufactured (no bill of materials) nor bought (no vendor).",
-                               short=self._csp_qty_text(short, uom)),
+                               short=self._csp_qty_text(short, uom), uom=uom.name),
                     line, **stock_values))
                 return None
             run.results.append(self._csp_result(
                 "stock", "pass",
-                self.env._("Short of %(short)s in stock: bought from the vendor in %(days)s days.",
-                           short=self._csp_qty_text(short, uom), days=delay),
+                self.env._("Short in stock: %(short)s (%(uom)s). Bought from the vendor, "
+                           "lead time: %(days)s (days).",
+                           short=self._csp_qty_text(short, uom), uom=uom.name, days=delay),
                 line, **stock_values))
             return PendingLine(line, run.now + timedelta(days=delay), 0.0, product.sale_delay)
         if not bom:
@@ -185,8 +187,8 @@ class CspFeasibilityEngine(models.AbstractModel):
                 impossible.append(component.display_name)
                 continue
             missing.append(self.env._(
-                "%(component)s (short %(short)s, %(days)s days)",
-                component=component.display_name,
+                "%(component)s (short: %(short)s %(uom)s, lead time: %(days)s (days))",
+                component=component.display_name, uom=component.uom_id.name,
                 short=self._csp_qty_text(need - max(free, 0.0), component.uom_id), days=delay))
             wait_days = max(wait_days, delay)
         own_hours = 0.0

@@ -5,6 +5,7 @@ from pytz import utc
 
 from odoo import api, models
 from odoo.exceptions import ValidationError
+from odoo.tools.misc import formatLang
 
 
 def _aware(value):
@@ -64,6 +65,27 @@ class ResourceCalendar(models.Model):
                 worked = max(counted, 0.0)
                 result[record] = (worked, worked / per_day)
         return result
+
+    def _csp_duration_text(self, hours, late=False):
+        """Working hours as a person reads them, in his language: "8 working
+        hours left", "14 working days late" (days once the hours make two
+        of this calendar's days).  Not a clock time: 112 is not 112:00."""
+        per_day = (self.hours_per_day if self else 0.0) or 8.0
+        env = self.env
+
+        def number(value):
+            value = round(value, 1)
+            return formatLang(env, value, digits=0 if value == int(value) else 1)
+
+        if hours >= 2 * per_day:
+            value = number(hours / per_day)
+            if late:
+                return env._("%(days)s working days late", days=value)
+            return env._("%(days)s working days left", days=value)
+        value = number(hours)
+        if late:
+            return env._("%(hours)s working hours late", hours=value)
+        return env._("%(hours)s working hours left", hours=value)
 
     def _csp_plan_hours(self, hours, start):
         """The moment `hours` working hours after `start` (naive UTC in/out)."""

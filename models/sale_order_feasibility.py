@@ -52,6 +52,9 @@ class SaleOrder(models.Model):
         self.check_access("write")
         if self.state not in ("draft", "sent"):
             raise UserError(self.env._("Only a quotation can be checked for feasibility."))
+        if not self.order_line.filtered(lambda line: not line.display_type):
+            raise UserError(self.env._(
+                "Add the products the customer asks for before checking feasibility."))
         check = self.env["csp.feasibility.check"]._csp_start(self)
         return {
             "type": "ir.actions.act_window",

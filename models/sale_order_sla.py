@@ -35,6 +35,9 @@ class SaleOrder(models.Model):
         help="Working hours until the deadline of the running SLA; negative when late.")
     csp_sla_hours_late = fields.Float(
         string="Working Hours Late", compute="_compute_csp_sla_hours_left")
+    csp_sla_time_text = fields.Char(
+        string="Time Left", compute="_compute_csp_sla_hours_left",
+        help="The working time left before the SLA deadline, or past it, in hours or days.")
     csp_sla_late = fields.Boolean(
         string="Late", compute="_compute_csp_sla_hours_left", search="_search_csp_sla_late")
     csp_sla_alerted_kind = fields.Selection(
@@ -96,6 +99,7 @@ class SaleOrder(models.Model):
         for order in self:
             order.csp_sla_hours_left = 0.0
             order.csp_sla_hours_late = 0.0
+            order.csp_sla_time_text = False
             order.csp_sla_late = bool(order.csp_sla_deadline and order.csp_sla_deadline < now)
             if order.csp_sla_deadline:
                 by_calendar[order.company_id.resource_calendar_id].append(order)
@@ -106,6 +110,8 @@ class SaleOrder(models.Model):
             for order, left in zip(orders, hours, strict=True):
                 order.csp_sla_hours_left = left
                 order.csp_sla_hours_late = max(-left, 0.0)
+                order.csp_sla_time_text = calendar._csp_duration_text(
+                    abs(left), late=order.csp_sla_late or left < 0)
 
     def _search_csp_sla_late(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):

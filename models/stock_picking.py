@@ -177,6 +177,14 @@ class StockPicking(models.Model):
 
     # ------------------------------------------------------------ dispatch
 
+    @api.model
+    def get_empty_list_help(self, help_message):
+        """A rep's own deliveries say what will appear there (the action's
+        help), not the warehouse's "create a transfer, install barcode"."""
+        if self.env.context.get("csp_own_help"):
+            return help_message
+        return super().get_empty_list_help(help_message)
+
     def _action_done(self):
         result = super()._action_done()
         shipped = self.filtered(lambda p: p.csp_is_customer_delivery and p.state == "done")

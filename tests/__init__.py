@@ -15,6 +15,7 @@ from . import (
     test_hooks_kpi,
     test_kpi_report,
     test_lifecycle,
+    test_my_work,
     test_phone_tour,
     test_pickup,
     test_portal_complaint,

@@ -98,6 +98,19 @@ class OutsideCase(HttpCase):
                 "model": record._name, "method": method, "args": [record.ids],
                 "kwargs": {"context": context or {}}}, timeout=120)
 
+    def refused(self, record, method, context=None):
+        """A button that must fail: the error's class and the message the
+        user reads in his language (as the web client's dialog shows it)."""
+        response = self.url_open(
+            f"/web/dataset/call_button/{record._name}/{method}", data=json.dumps({
+                "jsonrpc": "2.0", "method": "call", "id": 1, "params": {
+                    "model": record._name, "method": method, "args": [record.ids],
+                    "kwargs": {"context": context or {}}}}),
+            headers={"Content-Type": "application/json"}, timeout=120)
+        error = response.json().get("error")
+        self.assertTrue(error, f"{record._name}.{method} was not refused")
+        return error["data"]["name"], error["data"]["message"]
+
     def save(self, model, values, record_id=None, context=None, specification=None):
         """The form's save: `web_save`, answering the record's id."""
         records = self.call(model, "web_save", [record_id] if record_id else [], values,

@@ -314,6 +314,8 @@ class TestAccessMatrix(CustomerProcessCase):
             "res.company": shared(cls.company),
             "res.partner": {"own": cls.rep_customer, "other": cls.rep2_customer,
                             "unassigned": cls.unassigned_customer},
+            # My Work and My Figures: the rep's own user, another rep's.
+            "res.users": {"own": cls.rep, "other": cls.rep2},
             "res.partner.category": shared(env["res.partner.category"].create(
                 {"name": "Matrix tag"})),
             "resource.calendar": shared(cls.calendar),

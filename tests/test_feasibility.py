@@ -54,7 +54,7 @@ class TestFeasibilityChecks(FeasibilityCase):
         stock = self._results(check, "stock")
         self.assertEqual(stock.status, "fail")
         self.assertIn("neither manufactured", stock.reason)
-        self.assertIn("short of 2", stock.reason)
+        self.assertIn("Short in stock: 2 (", stock.reason)
         check.action_submit()
         self.assertEqual(check.state, "pending")
         self.assertEqual(order.state, "draft", "nothing is confirmed before a decision")

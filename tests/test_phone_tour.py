@@ -9,6 +9,11 @@ class TestRepPhoneTour(HttpCase):
     browser_size = "375x667"
     touch_enabled = True
 
+    def test_rep1_starts_his_day_on_my_work(self):
+        order = self.env.ref("customer_service_process.order_hydrobud_2")
+        self.assertEqual(order.picking_ids.csp_delivery_state, "shipped")
+        self.start_tour("/odoo", "csp_rep1_phone_home", login="rep1")
+
     def test_rep1_opens_a_quotation_on_his_phone(self):
         quotation = self.env.ref("customer_service_process.order_aquatech_2")
         self.assertEqual(quotation.user_id.login, "rep1")

@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 from odoo.service.model import call_kw
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
-from odoo.tools import mute_logger
+from odoo.tools import format_amount, mute_logger
 
 from .common import ApprovalCase
 
@@ -219,7 +219,9 @@ class TestCostsOnEveryReadPath(RpcCase):
         order = self._rep_order()
         check = self._check(order, self.head_office)
         results = check.sudo().result_ids.filtered(lambda r: r.kind == "profitability")
-        self.assertIn("cost 20.0", results[0].cost_figures)
+        # Money in the currency's format, not a bare float.
+        self.assertIn(f"unit cost {format_amount(self.env, 20.0, order.currency_id)}",
+                      results[0].cost_figures)
         self.assertNotIn("cost", results.mapped("figures")[0] or "")
         read = self.rpc(self.rep, "csp.feasibility.result", "search_read",
                         [("check_id", "=", check.id)], [])

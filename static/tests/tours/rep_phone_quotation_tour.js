@@ -1,5 +1,37 @@
 import { registry } from "@web/core/registry";
-import { drawSignature } from "./tour_helpers";
+import { assertOnScreen, drawSignature } from "./tour_helpers";
+
+// rep1 logs in on his phone: My Work, each count one tap from its records.
+registry.category("web_tour.tours").add("csp_rep1_phone_home", {
+    steps: () => [
+        {
+            content: "he lands on My Work, not in Discuss",
+            trigger: ".o_csp_my_work .o_csp_work_row:contains('Deliveries to confirm')",
+            run() {
+                assertOnScreen(".o_csp_my_work .o_csp_work_row");
+                if (document.querySelector(".o-mail-ChatWindow, .o-mail-Discuss")) {
+                    throw new Error("a chat window covers his work");
+                }
+            },
+        },
+        {
+            content: "he taps his deliveries to confirm",
+            trigger: ".o_csp_work_row:contains('Deliveries to confirm')",
+            run: "click",
+        },
+        {
+            content: "each delivery is a card with its order and the Confirm button on screen",
+            trigger: ".o_csp_my_deliveries .o_kanban_record:contains('Hydrobud'):contains('Order')",
+            run() {
+                assertOnScreen(".o_csp_my_deliveries .o_kanban_record button[name=action_csp_confirm_delivery]");
+                const card = document.querySelector(".o_csp_my_deliveries .o_kanban_record");
+                if (/\bDone\b/.test(card.textContent)) {
+                    throw new Error("the warehouse's Done shows beside Shipped");
+                }
+            },
+        },
+    ],
+});
 
 // rep1 on his phone: the quotations of his customers show as cards; he opens
 // one and sees its customer and lines.
@@ -15,8 +47,26 @@ registry.category("web_tour.tours").add("csp_rep1_phone_quotation", {
             trigger: ".o_form_view .o_field_widget[name=partner_id]:contains('AquaTech Installations'), .o_form_view .o_field_widget[name=partner_id] input:value('AquaTech Installations')",
         },
         {
-            content: "and its process stage",
+            content: "and its process stage: one status bar, labelled badges",
             trigger: ".o_form_view .o_field_widget[name=csp_stage_id]",
+            run() {
+                const bars = document.querySelectorAll(".o_form_view .o_statusbar_status");
+                if (bars.length !== 1) {
+                    throw new Error(`${bars.length} status bars on the quotation`);
+                }
+                for (const badge of document.querySelectorAll(".o_csp_process_bar .o_field_badge")) {
+                    if (badge.offsetParent && !badge.closest(".o_csp_badge")) {
+                        throw new Error("a status badge without its label");
+                    }
+                }
+            },
+        },
+        {
+            content: "the Process tab is readable on the phone",
+            trigger: ".o_notebook a[name=customer_process]",
+            run() {
+                assertOnScreen(".o_notebook a[name=customer_process]");
+            },
         },
     ],
 });
@@ -243,17 +293,20 @@ registry.category("web_tour.tours").add("csp_rep1_phone_complaint", {
 registry.category("web_tour.tours").add("csp_rep1_phone_hand_over", {
     steps: () => [
         {
-            content: "the material to hand over is listed",
-            trigger: ".o_list_view .o_data_row:contains('Hydrobud'), .o_kanban_record:contains('Hydrobud')",
+            content: "the material to hand over is a card, its button on screen",
+            trigger: ".o_kanban_view .o_kanban_record:contains('Hydrobud')",
+            run() {
+                assertOnScreen(".o_kanban_record button[name=action_hand_over]");
+            },
         },
         {
             content: "hand it over",
-            trigger: ".o_data_row:contains('Hydrobud') button[name=action_hand_over], .o_kanban_record:contains('Hydrobud') button[name=action_hand_over]",
+            trigger: ".o_kanban_record:contains('Hydrobud') button[name=action_hand_over]",
             run: "click",
         },
         {
             content: "it leaves his list",
-            trigger: ".o_view_nocontent, .o_list_view:not(:has(.o_data_row:contains('Hydrobud')))",
+            trigger: ".o_view_nocontent:contains('Nothing to hand over'), .o_kanban_view:not(:has(.o_kanban_record:contains('Hydrobud')))",
         },
     ],
 });

@@ -16,3 +16,22 @@ export function drawSignature(selector) {
     }
     point("pointerup", 170, 40);
 }
+
+/**
+ * Fail unless the element found by `selector` lies wholly within the
+ * screen's width and its text is not cut (no ellipsis): what a user on a
+ * phone can read and tap.
+ */
+export function assertOnScreen(selector) {
+    const element = document.querySelector(selector);
+    if (!element) {
+        throw new Error(`${selector}: not on the page`);
+    }
+    const rect = element.getBoundingClientRect();
+    if (rect.left < 0 || rect.right > window.innerWidth + 1 || rect.width === 0) {
+        throw new Error(`${selector}: at x ${rect.left}-${rect.right} on a ${window.innerWidth} px screen`);
+    }
+    if (element.scrollWidth > element.clientWidth + 1) {
+        throw new Error(`${selector}: its text is cut (${element.scrollWidth} > ${element.clientWidth} px)`);
+    }
+}
