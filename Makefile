@@ -51,3 +51,9 @@ load:  ## 20 reps, 10 portal customers and head office on a 2-worker server for 
 	@timeout --kill-after=30 900 scripts/load.sh
 
 .PHONY: load
+
+screenshots:  ## the README's pictures of each user's main screens, from the demo server (starts `make demo`)
+	@scripts/demo.sh start >/dev/null && source scripts/env.sh && \
+		"$$(csp_venv)/bin/python" scripts/screenshots.py --url "http://127.0.0.1:$$DEMO_PORT" --db "$$DEMO_DB"
+
+.PHONY: screenshots

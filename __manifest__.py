@@ -86,6 +86,7 @@
         "demo/sale_order_demo.xml",
         "demo/csp_complaint_demo.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "assets": {
         "web.assets_tests": [
             "customer_service_process/static/tests/tours/**/*",

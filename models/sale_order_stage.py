@@ -5,6 +5,7 @@ import logging
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -21,6 +22,9 @@ class SaleOrder(models.Model):
         store=True, index=True, group_expand="_read_group_csp_stage_id", copy=False,
         help="Where the order stands in the process, derived from its documents.")
     csp_stage_log_ids = fields.One2many("csp.order.stage.log", "order_id", string="Process Log")
+    csp_stage_path_ids = fields.Many2many(
+        "csp.order.stage", string="Stages of This Order", compute="_compute_csp_stage_path_ids",
+        help="The stages the order's status bar shows: reached, current, and still ahead.")
 
     # Milestones, set when the order first reaches them (see _csp_milestones).
     csp_received_at = fields.Datetime(
@@ -53,8 +57,101 @@ class SaleOrder(models.Model):
             order.csp_stage_id = chain[:1]
         if not saved:
             return
+        status = saved._csp_stage_status(stages)
+        for order in saved:
+            order.csp_stage_id = (
+                self._csp_current_stage(order.id, chain, exits, status) or chain[:1])
+        # The compute only computes: what follows from a new stage is done
+        # once, just before the transaction commits, whoever's flush or read
+        # computed it.
+        saved._csp_queue_stage_changes()
+
+    @api.model
+    def _csp_estimate_history(self, installed):
+        """Orders created before `installed` (the addon's installation): their
+        milestones, process log and SLA re-dated from what Odoo recorded
+        (see _csp_estimate_history_sql), and no SLA breach activity for
+        their past."""
+        # The stage computed at install, its log and milestones written.
+        self.env.cr.flush()
+        self.env.cr.execute(self._csp_estimate_history_sql(installed))
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        if not ids:
+            return
+        self.env.cr.execute(SQL("""
+            UPDATE csp_order_stage_log log
+               SET entered_at = CASE
+                       WHEN stage.code IN ('delivered') THEN COALESCE(so.csp_delivered_at,
+                                                                      so.csp_received_at)
+                       WHEN stage.code IN ('paid', 'closed') THEN COALESCE(so.csp_paid_at,
+                                                                          so.csp_received_at)
+                       WHEN stage.code = 'offer' THEN so.csp_received_at
+                       WHEN stage.code = 'cancelled' THEN so.write_date
+                       ELSE COALESCE(so.csp_accepted_at, so.csp_received_at) END
+              FROM sale_order so, csp_order_stage stage
+             WHERE log.order_id = so.id AND stage.id = log.stage_id
+               AND so.id = ANY(%(ids)s) AND log.left_at IS NULL
+        """, ids=ids))
+        self.env.invalidate_all()
+        for start in range(0, len(ids), 2000):
+            orders = self.browse(ids[start:start + 2000])
+            orders._compute_csp_sla()
+            self.env.flush_all()
+            self.env.invalidate_all()
+        # Their past is not a breach to act on now.
+        self.env.cr.execute(SQL("""
+            UPDATE sale_order SET csp_sla_alerted_kind = csp_sla_kind
+             WHERE id = ANY(%(ids)s) AND csp_sla_deadline < now() AT TIME ZONE 'UTC'
+        """, ids=ids))
+        _logger.info("History of %s orders created before the addon estimated", len(ids))
+
+    @api.model
+    def _csp_estimate_history_sql(self, installed):
+        """The milestones of the orders created before `installed`, estimated:
+        received when created, answered and accepted when confirmed (Odoo's
+        order date of a confirmed order), delivered when its last delivery was
+        done, paid on the last invoice's date once all are paid."""
+        return SQL("""
+            WITH old AS (
+                SELECT id FROM sale_order WHERE create_date < %(installed)s
+            ), delivered AS (
+                SELECT p.sale_id, max(p.date_done) AS done
+                  FROM stock_picking p
+                  JOIN stock_picking_type t ON t.id = p.picking_type_id
+                 WHERE p.sale_id IN (SELECT id FROM old) AND p.state = 'done'
+                   AND t.code = 'outgoing'
+                 GROUP BY p.sale_id
+            ), paid AS (
+                SELECT l.order_id, max(m.invoice_date) AS invoiced
+                  FROM sale_order_line l
+                  JOIN sale_order_line_invoice_rel r ON r.order_line_id = l.id
+                  JOIN account_move_line ml ON ml.id = r.invoice_line_id
+                  JOIN account_move m ON m.id = ml.move_id AND m.state = 'posted'
+                 WHERE l.order_id IN (SELECT id FROM old)
+                 GROUP BY l.order_id
+            )
+            UPDATE sale_order so
+               SET csp_received_at = so.create_date,
+                   csp_answered_at = CASE WHEN so.csp_answered_at IS NOT NULL
+                                          THEN COALESCE(so.date_order, so.create_date) END,
+                   csp_accepted_at = CASE WHEN so.csp_accepted_at IS NOT NULL
+                                          THEN COALESCE(so.date_order, so.create_date) END,
+                   csp_delivered_at = CASE WHEN so.csp_delivered_at IS NOT NULL
+                                           THEN COALESCE(d.done, so.date_order) END,
+                   csp_paid_at = CASE WHEN so.csp_paid_at IS NOT NULL
+                                      THEN COALESCE(pa.invoiced::timestamp, so.date_order) END
+              FROM old
+              LEFT JOIN delivered d ON d.sale_id = old.id
+              LEFT JOIN paid pa ON pa.order_id = old.id
+             WHERE so.id = old.id
+         RETURNING so.id
+        """, installed=installed)
+
+    def _csp_stage_status(self, stages):
+        """{stage: (ids of these orders that reached it, ids for which it
+        does not apply)}, by each stage's rule `_csp_stage_<code>`."""
         status = {}
-        documents = saved.sudo()
+        documents = self.sudo()
         for stage in stages:
             rule = getattr(documents, f"_csp_stage_{stage.code}", None)
             if rule is None:
@@ -63,13 +160,30 @@ class SaleOrder(models.Model):
                 continue
             reached, not_applicable = rule()
             status[stage] = (set(reached.ids), set(not_applicable.ids))
-        for order in saved:
-            order.csp_stage_id = (
-                self._csp_current_stage(order.id, chain, exits, status) or chain[:1])
-        # The compute only computes: what follows from a new stage is done
-        # once, just before the transaction commits, whoever's flush or read
-        # computed it.
-        saved._csp_queue_stage_changes()
+        return status
+
+    @api.depends("csp_stage_id")
+    def _compute_csp_stage_path_ids(self):
+        """The stages the order's status bar shows: those it reached, its
+        own, and those still ahead of it that apply to it.  Not a stage it
+        skipped (Invoiced on an order delivered before its invoice), nor
+        one after an exit (nothing after Cancelled)."""
+        stages = self.env["csp.order.stage"].sudo().search([("kind", "in", ("chain", "exit"))])
+        chain = stages.filtered(lambda s: s.kind == "chain")
+        saved = self.filtered("id")
+        status = saved._csp_stage_status(chain) if saved else {}
+        for order in self:
+            current = order.csp_stage_id
+            ahead = current.kind == "chain" or not current
+
+            def on_path(stage, order=order, current=current, ahead=ahead):
+                reached, not_applicable = status.get(stage, (set(), set()))
+                if stage == current or order._origin.id in reached:
+                    return True
+                return (ahead and stage.sequence > current.sequence
+                        and order._origin.id not in not_applicable)
+
+            order.csp_stage_path_ids = chain.filtered(on_path) | current
 
     @api.model
     def _csp_current_stage(self, order_id, chain, exits, status):

@@ -117,6 +117,27 @@ class TestMyWork(OutsideCase, DeliveryCase):
         self.assertIn("csp_sla_time_text", form)
         self.assertNotIn(":", form["csp_sla_time_text"] or "", "not a clock time")
 
+    def test_the_status_bar_shows_the_orders_own_path(self):
+        Stage = self.env["csp.order.stage"]
+
+        def path(order):
+            self.as_user(self.head_office)
+            form = self.open(order)
+            return Stage.browse(form["csp_stage_path_ids"]).sorted("sequence").mapped("code")
+
+        delivered = self._order(1)
+        self._ship(delivered)
+        delivered.picking_ids._csp_confirm("Customer", "portal")
+        self.assertEqual(delivered.csp_stage_id.code, "delivered")
+        codes = path(delivered)
+        self.assertNotIn("invoiced", codes, "never invoiced: not drawn as passed")
+        self.assertEqual(codes[-3:], ["delivered", "paid", "closed"])
+        cancelled = self._quotation(self.rep, self.rep_customer, self.spare_part, 1)
+        cancelled.with_user(self.head_office).action_cancel()
+        codes = path(cancelled)
+        self.assertEqual(codes[-1], "cancelled")
+        self.assertNotIn("paid", codes, "nothing is drawn after Cancelled")
+
     def test_a_reps_new_complaint_is_a_visit_not_a_slash(self):
         self.as_user(self.rep)
         spec = self.view_spec("csp.complaint", "form")
