@@ -72,6 +72,7 @@ class CspDunningLetter(models.Model):
              "button), when he has portal access: the e-mail links to it.")
 
     @api.depends("line_ids.amount_residual", "line_ids.fee_amount", "line_ids.excluded")
+    @api.depends_context("lang")
     def _compute_totals(self):
         for letter in self:
             letter.totals = " + ".join(

@@ -62,7 +62,9 @@ SHOTS = [
     ("head-office-orders", "headoffice", "/odoo/action-sale.action_orders", DESKTOP,
      ".o_list_renderer", None),
     ("customer-portal", "portal", "/my", DESKTOP, ".o_portal_my_home", None),
-    ("customer-statement", "portal", "/my/statement", DESKTOP, "table", None),
+    ("customer-portal-phone", "portal", "/my", PHONE, ".o_portal_my_home", None),
+    ("customer-complaints-phone", "portal", "/my/complaints", PHONE, ".o_portal_wrap", None),
+    ("customer-statement", "portal", "/my/statement", DESKTOP, ".o_portal_wrap", None),
 ]
 
 

@@ -80,6 +80,7 @@ NOT_BUTTONS = {
     "search_read", "formatted_read_group", "read_group", "web_read", "web_search_read",
     "message_new", "message_update", "fields_get", "onchange", "get_views", "search",
     "search_count", "name_create", "read_progress_bar", "action_confirm_orig",
+    "get_empty_list_help",
 }
 
 

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 from odoo import Command
@@ -307,3 +308,34 @@ class TestDunningFeeCurrency(DunningCase):
         self._invoice(self.customer, 100.0, "2026-03-01", currency=other)
         run = self._run("2026-03-10")
         self.assertAlmostEqual(run.letter_ids.line_ids.fee_amount, 20.0)
+
+
+@tagged("post_install", "-at_install")
+class TestLettersInTheCustomersLanguage(HttpCase, DunningCase):
+    """An English accountant prints a Polish customer's letter and statement:
+    they are Polish, words, dates and amounts alike."""
+
+    def test_a_polish_customers_letter_printed_by_an_english_user(self):
+        self.env["res.lang"]._activate_lang("pl_PL")
+        self.env["ir.module.module"]._load_module_terms(["customer_service_process"], ["pl_PL"])
+        self.customer.write({"lang": "pl_PL", "email": False})
+        self._invoice(self.customer, 1730.25, "2026-02-01")
+        self.assertEqual(self.accountant.lang, "en_US")
+        letter = self._run(date(2026, 3, 20)).letter_ids
+        self.authenticate(self.accountant.login, self.accountant.login)
+        html = self.url_open(
+            f"/report/html/customer_service_process.report_dunning_letter/{letter.id}").text
+        self.assertIn("Dni po terminie", html)
+        self.assertIn("Razem do zapłaty", html)
+        self.assertNotIn("Days late", html)
+        # One number format, the customer's: in the row and in the total.
+        amounts = re.findall(r"[\d\s\xa0.,]*730[.,]25", html.replace("&nbsp;", " "))
+        self.assertTrue(amounts, "the amount is on the letter")
+        self.assertTrue(all(amount.replace("\xa0", " ").strip().endswith("730,25")
+                            for amount in amounts), amounts)
+        self.assertNotIn("1,730.25", html)
+        statement = self.url_open(
+            "/report/html/customer_service_process.report_customer_statement/"
+            f"{self.customer.id}").text
+        self.assertIn("Zestawienie otwartych pozycji", statement)
+        self.assertNotIn("1,730.25", statement)

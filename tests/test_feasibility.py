@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import FeasibilityCase
@@ -72,7 +72,7 @@ class TestFeasibilityChecks(FeasibilityCase):
         production = self._results(check, "production")
         self.assertEqual(production.status, "warning")
         self.assertIn("later than the date asked", production.reason)
-        self.assertIn("short 2", production.figures)
+        self.assertIn("short: 2 Units", production.figures)
         # 20 calendar days for the housing (Sunday 22 March, 09:00), then
         # 2 working days of 8 h: Monday 23 and Tuesday 24 until 16:00.
         self.assertEqual(production.earliest_date.isoformat(), "2026-03-24")
@@ -204,7 +204,11 @@ class TestFeasibilityChecks(FeasibilityCase):
 
         empty = self.env["sale.order"].with_user(self.head_office).create(
             {"partner_id": self.customer.id})
-        check = self._check(empty, self.head_office)
+        # The button asks for the products first; a check made otherwise
+        # (an order received online) says the order has no lines.
+        with self.assertRaisesRegex(UserError, "Add the products"):
+            self._check(empty, self.head_office)
+        check = self.env["csp.feasibility.check"].with_user(self.head_office)._csp_start(empty)
         self.assertEqual(check.verdict, "not_feasible")
         self.assertIn("The order has no lines.", check.result_ids.mapped("reason"))
 

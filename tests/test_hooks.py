@@ -54,7 +54,7 @@ class TestFeasibilityHooks(FeasibilityCase):
                           lambda engine, run, product: 40):
             check = self._check(order, self.head_office)
         stock = self._results(check, "stock")
-        self.assertIn("in 40 days", stock.reason)
+        self.assertIn("lead time: 40 (days)", stock.reason)
         self.assertGreaterEqual((check.proposed_date - check.checked_at.date()).days, 40)
 
     def test_unit_costs_and_verdict(self):

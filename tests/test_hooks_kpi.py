@@ -41,10 +41,10 @@ class TestKpiHooks(DeliveryCase):
             wizard = self._report()
             wizard.action_export_xlsx()
             book = load_workbook(io.BytesIO(base64.b64decode(wizard.xlsx_file)))
-            self.assertIn("warranty", book.sheetnames)
-            self.assertNotIn("materials", book.sheetnames)
-            cells = {row[0]: row[1] for row in book["warranty"].iter_rows(values_only=True)
-                     if row[0]}
+            self.assertIn("Warranty claims", book.sheetnames)
+            self.assertNotIn("Sales materials", book.sheetnames)
+            cells = {row[0]: row[1] for row in book["Warranty claims"].iter_rows(
+                values_only=True) if row[0]}
             self.assertEqual(cells["Claims"], 3)
             report = self.env.ref("customer_service_process.action_report_kpi")
             pdf, _kind = report.with_context(force_report_rendering=True)._render_qweb_pdf(

@@ -4,6 +4,7 @@ from unittest.mock import patch
 
 from openpyxl import load_workbook
 
+from odoo import fields
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
@@ -95,6 +96,9 @@ class TestManagementReport(DeliveryCase):
         customers, section = self._metrics(data, "customers")
         self.assertEqual(customers["Active customers"], 2)
         self.assertEqual(section["tables"][0][2][-1][:3], ["2026-03", 2, 0])
+        # The month the figure is of, by its name; the trend of twelve months.
+        self.assertEqual(customers["New customers in March 2026"], 2)
+        self.assertEqual(len(section["tables"][0][2]), 12)
 
         returns, _section = self._metrics(data, "returns")
         self.assertEqual(returns["Returned quantity"], 0)
@@ -121,17 +125,35 @@ class TestManagementReport(DeliveryCase):
         data = wizard._csp_data()
         wizard.action_export_xlsx()
         book = load_workbook(io.BytesIO(base64.b64decode(wizard.xlsx_file)))
-        self.assertIn("answer", book.sheetnames)
-        cells = {row[0]: row[1] for row in book["answer"].iter_rows(values_only=True) if row[0]}
+        # Sheets named as a person reads them.
+        self.assertIn("Answer time", book.sheetnames)
+        cells = {row[0]: row[1] for row in book["Answer time"].iter_rows(values_only=True)
+                 if row[0]}
         answer, _section = self._metrics(data, "answer")
         self.assertEqual(cells["Average (working hours)"], answer["Average (working hours)"])
         self.assertEqual(cells["90th percentile (working hours)"], 14.6)
-        rows = list(book["answer"].iter_rows(values_only=True))
-        behind = rows.index(next(r for r in rows if r[0] == "Rows behind the figures"))
-        raw = [row for row in rows[behind + 2:] if row[0]]
+        # A percentage is a number with a percent format, not a text.
+        within = next(cell for cell in book["Answer time"]["B"]
+                      if book["Answer time"].cell(cell.row, 1).value == "Within the target")
+        self.assertIsInstance(within.value, float)
+        self.assertLessEqual(within.value, 1.0)
+        self.assertIn("%", within.number_format)
+        # The rows behind the figures: their own sheet, human headers, local
+        # times, the header frozen and filtered.
+        rows_sheet = book["Answer time - rows"]
+        rows = list(rows_sheet.iter_rows(values_only=True))
+        self.assertEqual(rows[0][:6], ("Order", "Customer", "Served by", "Salesperson",
+                                       "Received", "Answered"))
+        raw = [row for row in rows[1:] if row[0]]
         self.assertEqual(len(raw), 5)
         self.assertEqual(sorted(round(row[-2], 2) for row in raw), [1.0, 2.0, 4.0, 8.0, 19.0])
-        self.assertIn("definitions", book.sheetnames)
+        self.assertTrue(all(row[2] in ("Head office", "Field rep") for row in raw))
+        first = self.env["sale.order"].search([("name", "=", raw[0][0])])
+        self.assertEqual(raw[0][4], fields.Datetime.context_timestamp(
+            wizard, first.csp_received_at).replace(tzinfo=None, microsecond=0))
+        self.assertEqual(rows_sheet.freeze_panes, "A2")
+        self.assertTrue(rows_sheet.auto_filter.ref)
+        self.assertIn("Definitions", book.sheetnames)
         report = self.env.ref("customer_service_process.action_report_kpi")
         pdf, kind = report.with_context(force_report_rendering=True)._render_qweb_pdf(
             report.report_name, wizard.ids)

@@ -11,11 +11,23 @@ from itertools import pairwise
 from dateutil.relativedelta import relativedelta
 
 from odoo import models
-from odoo.tools import SQL, format_amount
+from odoo.tools import SQL, format_amount, format_date
+from odoo.tools.misc import formatLang
 
 
 def pct(part, whole):
     return round(100.0 * part / whole, 1) if whole else None
+
+
+class Figure(str):
+    """A figure as the PDF shows it ("12.5 %", "zł 1,200.00") that still
+    knows its number and kind: the workbook writes the number, with a
+    number format, so that it can be summed and charted."""
+
+    def __new__(cls, text, number, kind, currency=None):
+        figure = super().__new__(cls, text)
+        figure.number, figure.kind, figure.currency = number, kind, currency
+        return figure
 
 
 class CspKpiSections(models.AbstractModel):
@@ -59,15 +71,19 @@ class CspKpiSections(models.AbstractModel):
                 "raw": raw, "chart": chart, "available": available}
 
     def _fmt_pct(self, value):
-        return f"{value} %" if value is not None else "-"
+        if value is None:
+            return "-"
+        return Figure(f"{formatLang(self.env, value, digits=1)} %", value, "percent")
 
     def _fmt_money(self, amount, currency):
-        return format_amount(self.env, amount, currency)
+        return Figure(format_amount(self.env, amount, currency), amount, "money", currency)
 
     # ------------------------------------------------------------ sections
 
     def _csp_section_customers(self):
-        start = self.date_from.replace(day=1) - relativedelta(months=1)
+        # The trend of the last twelve months (and the month before them,
+        # for the first one's growth), whatever the period.
+        start = self.date_to.replace(day=1) - relativedelta(months=12)
         rows = self._q(SQL("""
             SELECT date_trunc('month', p.csp_customer_since)::date, count(DISTINCT p.id)
               FROM res_partner p
@@ -100,7 +116,10 @@ class CspKpiSections(models.AbstractModel):
         return self._section(
             "customers", self.env._("Customers"),
             metrics=[
-                (self.env._("New customers (last month)"), last[1] if last else 0, None, None),
+                # The month the figure is of, named: the report's last month.
+                (self.env._("New customers in %(month)s",
+                            month=format_date(self.env, months[-1], date_format="LLLL y")),
+                 last[1] if last else 0, None, None),
                 (self.env._("Growth against the month before"),
                  f"{growth} %" if growth is not None else "-", "+20 %",
                  None if growth is None else growth >= 20.0),
@@ -163,6 +182,8 @@ class CspKpiSections(models.AbstractModel):
             scope=self._csp_scope()))
         late = [[row[0], row[1], round(row[-2], 2), round(row[-2] - target, 2)]
                 for row in raw if not row[-1]]
+        orders = self.env["sale.order"]
+        services = dict(orders._fields["csp_service"]._description_selection(self.env))
         rounded = [round(value, 2) if value is not None else None for value in (avg, median, p90)]
         return self._section(
             key, title,
@@ -177,9 +198,12 @@ class CspKpiSections(models.AbstractModel):
             ],
             tables=[(self.env._("Late orders"), [self.env._("Order"), self.env._("Customer"),
                                                  unit, self.env._("Delay")], late)],
-            raw=([self.env._("Order"), self.env._("Customer"), self.env._("Channel"),
-                  self.env._("Salesperson"), *raw_fields, unit, self.env._("On time")],
-                 [list(row) for row in raw]),
+            raw=([self.env._("Order"), self.env._("Customer"), self.env._("Served by"),
+                  self.env._("Salesperson"),
+                  *(orders._fields[name]._description_string(self.env)
+                    for name in raw_fields),
+                  unit, self.env._("On time")],
+                 [[row[0], row[1], services.get(row[2], row[2]), *row[3:]] for row in raw]),
             available=bool(count))
 
     def _csp_section_answer(self):

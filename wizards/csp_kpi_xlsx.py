@@ -1,11 +1,19 @@
-"""The management report as a workbook: a sheet per section (its figures,
-its tables, the rows behind them), the splits per channel and per
-salesperson, and the definitions.  Mixed into csp.kpi.report."""
+"""The management report as a workbook: a sheet per section (its figures and
+tables), the rows behind its figures on a sheet of their own, the splits per
+channel and per salesperson, and the definitions.  Numbers are numbers with a
+number format (money in its currency, percentages as percentages), times
+are the reader's local times, headers are what a person reads, header rows
+are frozen and filtered.  Mixed into csp.kpi.report."""
 
 import io
+import re
 from datetime import datetime
 
-from odoo import models
+from odoo import fields, models
+
+from .csp_kpi_sections import Figure
+
+SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
 class CspKpiXlsx(models.AbstractModel):
@@ -13,7 +21,7 @@ class CspKpiXlsx(models.AbstractModel):
     _description = "Management Report Workbook"
 
     def _csp_xlsx(self):
-        """A sheet per section: the figures, their tables, the rows behind them."""
+        """The workbook's bytes."""
         import xlsxwriter  # noqa: PLC0415 (only when a workbook is made)
 
         data = self._csp_data()
@@ -22,11 +30,27 @@ class CspKpiXlsx(models.AbstractModel):
         formats = {
             "bold": book.add_format({"bold": True}),
             "title": book.add_format({"bold": True, "font_size": 14}),
-            "header": book.add_format({"bold": True, "bg_color": "#EDE6EC", "border": 1}),
+            "header": book.add_format({"bold": True, "bg_color": "#EDE6EC", "border": 1,
+                                       "text_wrap": True, "valign": "top"}),
+            "percent": book.add_format({"num_format": "0.0%"}),
+            "integer": book.add_format({"num_format": "#,##0"}),
+            "number": book.add_format({"num_format": "#,##0.00"}),
+            "datetime": book.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+            "date": book.add_format({"num_format": "yyyy-mm-dd"}),
+            # Money formats are added per currency as they are met.
+            "book": book,
         }
+        names = set()
         for section in [*data["sections"], *self._csp_xlsx_splits(data)]:
-            self._csp_xlsx_section(book.add_worksheet(section["key"][:31]), section, formats)
-        notes = book.add_worksheet("definitions")
+            sheet = book.add_worksheet(self._csp_sheet_name(section["title"], names))
+            self._csp_xlsx_section(sheet, section, formats)
+            if section.get("raw") and section["available"]:
+                headers, rows = section["raw"]
+                rows_sheet = book.add_worksheet(self._csp_sheet_name(
+                    self.env._("%(section)s - rows", section=section["title"]), names))
+                self._csp_xlsx_table(rows_sheet, -1, (None, headers, rows), formats,
+                                     freeze=True)
+        notes = book.add_worksheet(self._csp_sheet_name(self.env._("Definitions"), names))
         notes.set_column(0, 0, 24)
         notes.set_column(1, 1, 120)
         for index, (name, text) in enumerate(data["definitions"]):
@@ -34,6 +58,18 @@ class CspKpiXlsx(models.AbstractModel):
             notes.write(index, 1, text)
         book.close()
         return output.getvalue()
+
+    @staticmethod
+    def _csp_sheet_name(title, taken):
+        """`title` as a sheet name: without the characters Excel refuses, at
+        most 31 characters, not yet in `taken` (which it joins)."""
+        base = SHEET_FORBIDDEN.sub(" ", title).strip()[:31] or "Sheet"
+        name, number = base, 2
+        while name.lower() in taken:
+            suffix = f" ({number})"
+            name, number = base[:31 - len(suffix)] + suffix, number + 1
+        taken.add(name.lower())
+        return name
 
     def _csp_xlsx_splits(self, data):
         """The splits per channel and per salesperson, as sections of a table."""
@@ -55,26 +91,80 @@ class CspKpiXlsx(models.AbstractModel):
             return
         for label, value, target, _met in section["metrics"]:
             sheet.write(row, 0, label, formats["bold"])
-            sheet.write(row, 1, value if value is not None else "-")
+            self._csp_xlsx_cell(sheet, row, 1, value, formats)
             if target is not None:
-                sheet.write(row, 2, self.env._("target %(target)s", target=target))
+                sheet.write(row, 2, self.env._("Target"))
+                self._csp_xlsx_cell(sheet, row, 3, target, formats)
             row += 1
-        for table in section["tables"]:
-            row = self._csp_xlsx_table(sheet, row, table, formats)
-        if section.get("raw"):
-            headers, rows = section["raw"]
-            self._csp_xlsx_table(
-                sheet, row, (self.env._("Rows behind the figures"), headers, rows), formats)
+        tables = section["tables"]
+        for table in tables:
+            # A section that is one table (the splits) gets its header frozen.
+            row = self._csp_xlsx_table(sheet, row, table, formats,
+                                       freeze=len(tables) == 1 and not section["metrics"])
 
-    @staticmethod
-    def _csp_xlsx_table(sheet, row, table, formats):
-        """A table (title, headers, rows) below `row`; returns the row after it."""
+    def _csp_xlsx_table(self, sheet, row, table, formats, freeze=False):
+        """A table (title or None, headers, rows) below `row`; returns the
+        row after it.  `freeze`: its header row stays in view and filters."""
         title, headers, rows = table
         row += 1
-        sheet.write(row, 0, title, formats["bold"])
-        row += 1
+        if title:
+            sheet.write(row, 0, title, formats["bold"])
+            row += 1
+        header = row
         sheet.write_row(row, 0, headers, formats["header"])
         for values in rows:
             row += 1
-            sheet.write_row(row, 0, [str(v) if isinstance(v, datetime) else v for v in values])
+            for column, value in enumerate(values):
+                self._csp_xlsx_cell(sheet, row, column, value, formats)
+        if freeze:
+            sheet.freeze_panes(header + 1, 0)
+            sheet.autofilter(header, 0, max(row, header), max(len(headers) - 1, 0))
+            sheet.set_column(0, max(len(headers) - 1, 0), 18)
         return row + 1
+
+    def _csp_xlsx_cell(self, sheet, row, column, value, formats):
+        """One value, typed: a figure as its number with its format, a
+        moment in the reader's time zone, a percentage text as a number."""
+        if isinstance(value, Figure):
+            if value.kind == "percent":
+                sheet.write_number(row, column, value.number / 100.0, formats["percent"])
+            elif value.kind == "money":
+                sheet.write_number(row, column, value.number,
+                                   self._csp_money_format(value.currency, formats))
+            else:
+                sheet.write_number(row, column, value.number, formats["number"])
+        elif isinstance(value, datetime):
+            local = fields.Datetime.context_timestamp(self, value).replace(tzinfo=None)
+            sheet.write_datetime(row, column, local, formats["datetime"])
+        elif isinstance(value, bool):
+            sheet.write_boolean(row, column, value)
+        elif isinstance(value, int):
+            sheet.write_number(row, column, value, formats["integer"])
+        elif isinstance(value, float):
+            sheet.write_number(row, column, value, formats["number"])
+        elif value is None:
+            sheet.write_blank(row, column, None)
+        elif hasattr(value, "isoformat"):  # a date
+            sheet.write_datetime(row, column, datetime.combine(value, datetime.min.time()),
+                                 formats["date"])
+        else:
+            sheet.write(row, column, str(value))
+
+    @staticmethod
+    def _csp_money_format(currency, formats):
+        """The number format of amounts in `currency`: its symbol where it
+        stands, its decimals."""
+        key = ("money", currency.id if currency else 0)
+        if key not in formats:
+            decimals = "0." + "0" * currency.decimal_places if currency and \
+                currency.decimal_places else "0"
+            number = f"#,##{decimals}"
+            symbol = (currency.symbol or "").replace('"', "") if currency else ""
+            if not symbol:
+                pattern = number
+            elif currency.position == "before":
+                pattern = f'"{symbol}" {number}'
+            else:
+                pattern = f'{number} "{symbol}"'
+            formats[key] = formats["book"].add_format({"num_format": pattern})
+        return formats[key]
