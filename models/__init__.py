@@ -34,6 +34,7 @@ from . import (
     csp_process_step,
     csp_sales_material,
     csp_sales_material_send,
+    ir_module_module,
     mail_mail,
     mrp_production,
     product_category,

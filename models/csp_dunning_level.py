@@ -97,14 +97,41 @@ class CspDunningLevel(models.Model):
         companies = companies or self.env["res.company"].sudo().search([], limit=None)
         have = set(self.sudo().with_context(active_test=False).search(
             [("company_id", "in", companies.ids)]).company_id.ids)
-        defaults = [
-            (3, self.env._("Friendly reminder"), "email", False),
-            (15, self.env._("Second reminder"), "email", False),
-            (30, self.env._("Final notice"), "letter", False),
-            (45, self.env._("Credit hold"), "phone", True),
-        ]
-        self.sudo().create([{
-            "company_id": company.id, "days": days, "name": name, "channel": channel,
+        names = self.with_context(lang="en_US")._csp_default_names()
+        defaults = [(3, "email", False), (15, "email", False), (30, "letter", False),
+                    (45, "phone", True)]
+        levels = self.sudo().with_context(lang="en_US").create([{
+            "company_id": company.id, "days": days, "name": names[days], "channel": channel,
             "blocks_orders": blocks, "sequence": days,
         } for company in companies if company.id not in have
-            for days, name, channel, blocks in defaults])
+            for days, channel, blocks in defaults])
+        levels._csp_translate_defaults(
+            [code for code, _name in self.env["res.lang"].get_installed()])
+        return levels
+
+    @api.model
+    def _csp_default_names(self):
+        """{days: name} of the default levels, in the environment's language."""
+        return {
+            3: self.env._("Friendly reminder"),
+            15: self.env._("Second reminder"),
+            30: self.env._("Final notice"),
+            45: self.env._("Credit hold"),
+        }
+
+    def _csp_translate_defaults(self, langs):
+        """The default levels among these (all when empty) that still bear
+        their English name get it in each of `langs`: a letter names its
+        level in the customer's language.  A name the company changed is
+        its own and left alone."""
+        levels = self or self.sudo().with_context(active_test=False).search([], limit=None)
+        english = self.with_context(lang="en_US")._csp_default_names()
+        levels = levels.sudo().with_context(lang="en_US")
+        for lang in langs:
+            if lang == "en_US":
+                continue
+            names = self.with_context(lang=lang)._csp_default_names()
+            for days, name in english.items():
+                todo = levels.filtered(lambda level, name=name: level.name == name)
+                if todo and names[days] != name:
+                    todo.with_context(lang=lang).write({"name": names[days]})

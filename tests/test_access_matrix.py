@@ -315,6 +315,9 @@ class TestAccessMatrix(CustomerProcessCase):
             "res.company": shared(cls.company),
             "res.partner": {"own": cls.rep_customer, "other": cls.rep2_customer,
                             "unassigned": cls.unassigned_customer},
+            # Extended to translate the default dunning levels: only an
+            # administrator installs or writes modules.
+            "ir.module.module": first("ir.module.module", [("name", "=", MODULE)]),
             # My Work and My Figures: the rep's own user, another rep's.
             "res.users": {"own": cls.rep, "other": cls.rep2},
             "res.partner.category": shared(env["res.partner.category"].create(

@@ -326,6 +326,11 @@ class TestLettersInTheCustomersLanguage(HttpCase, DunningCase):
         html = self.url_open(
             f"/report/html/customer_service_process.report_dunning_letter/{letter.id}").text
         self.assertIn("Dni po terminie", html)
+        # The level's name too: the default levels got the words of the
+        # language loaded after them.
+        polish = letter.level_id.with_context(lang="pl_PL").name
+        self.assertNotEqual(polish, letter.level_id.with_context(lang="en_US").name)
+        self.assertIn(polish, html)
         self.assertIn("Razem do zapłaty", html)
         self.assertNotIn("Days late", html)
         # One number format, the customer's: in the row and in the total.

@@ -11,6 +11,7 @@ nothing is created.
 """
 
 import html
+import json
 import re
 
 from odoo.tests import Form, new_test_user, tagged
@@ -349,3 +350,42 @@ class TestPortalComplaintPhone(LinkCase, AfterSalesCase):
             console.log('test successful');
         """
         self.browser_js(f"{NEW}?order_id={order.id}", code, login=LOGIN)
+
+    def test_his_portal_pages_fit_a_phone(self):
+        """The home tiles with their icons and inner space, the complaints
+        table within the screen, each page named in the breadcrumb."""
+        new_test_user(self.env, login=LOGIN, password=LOGIN, groups="base.group_portal",
+                      partner_id=self.rep_contact.id)
+        self._delivered()
+        home = """
+            const tiles = [...document.querySelectorAll('.o_portal_index_card a')]
+                .filter((a) => /complaints|statement|materials/.test(a.getAttribute('href'))
+                               && a.offsetParent !== null);
+            if (tiles.length < 2) { throw new Error(`${tiles.length} of the addon's tiles shown`); }
+            for (const tile of tiles) {
+                const icon = tile.querySelector('.o_portal_icon img');
+                if (!icon || !icon.getAttribute('src').includes('customer_service_process')) {
+                    throw new Error(`${tile.getAttribute('href')}: no icon`);
+                }
+                const text = tile.querySelector('h5, .h5, div:not(.o_portal_icon)');
+                if (text.getBoundingClientRect().left - tile.getBoundingClientRect().left < 8) {
+                    throw new Error(`${tile.getAttribute('href')}: text against the edge`);
+                }
+            }
+            console.log('test successful');
+        """
+        self.browser_js("/my", home, login=LOGIN)
+        for url, name in (("/my/complaints", "Complaints"), ("/my/statement", "Statement"),
+                          ("/my/materials", "Price Lists and Materials")):
+            code = """
+                const page = document.documentElement;
+                if (page.scrollWidth > window.innerWidth + 1) {
+                    throw new Error(`the page is ${page.scrollWidth}px wide`);
+                }
+                const crumb = document.querySelector('.o_portal_submenu .breadcrumb-item.active');
+                if (!crumb || crumb.textContent.trim() !== NAME) {
+                    throw new Error(`breadcrumb: ${crumb && crumb.textContent}`);
+                }
+                console.log('test successful');
+            """.replace("NAME", json.dumps(name))
+            self.browser_js(url, code, login=LOGIN)

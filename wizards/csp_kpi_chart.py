@@ -3,6 +3,7 @@ a small bar chart as SVG, inlined in the page as a data URI.  Mixed into
 csp.kpi.report."""
 
 import base64
+import re
 
 from markupsafe import Markup
 
@@ -51,6 +52,61 @@ class CspKpiChart(models.AbstractModel):
                 'stroke-dasharray="6,4"/>') % (left, width - 8, y(target), y(target)))
         parts.append(Markup('<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#333"/>') % (
             left, width - 8, y(0), y(0)))
+        return Markup('<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
+                      'font-family="sans-serif">%s</svg>') % (width, height, Markup("").join(parts))
+
+    @staticmethod
+    def _csp_number(value):
+        """The number a figure shows ("100.0 %", "+20 %", 8.0), or None."""
+        if value is None or isinstance(value, bool):
+            return None
+        if isinstance(value, (int, float)):
+            return float(value)
+        number = getattr(value, "number", None)
+        if number is not None:
+            return float(number)
+        found = re.search(r"[-+]?\d+(?:[.,]\d+)?", str(value).replace("\xa0", ""))
+        return float(found.group().replace(",", ".")) if found else None
+
+    def _csp_svg_targets(self, sections, width=720):
+        """Each target of the period against its actual, one row each, on
+        its own scale: the bar is the actual (green met, red missed, grey
+        without a verdict), the black mark the target."""
+        rows = []
+        for section in sections:
+            for label, value, target, met in section["metrics"]:
+                if target is None:
+                    continue
+                rows.append((f"{section['title']}: {label}", self._csp_number(value),
+                             self._csp_number(target), met))
+        if not rows:
+            return ""
+        row_h, label_w, right = 30, 300, 70
+        bar_w = width - label_w - right
+        parts = []
+        for index, (label, actual, target, met) in enumerate(rows):
+            y = index * row_h + 6
+            scale = max(abs(actual or 0), abs(target or 0)) * 1.2 or 1
+            color = {True: "#28a745", False: "#d9534f"}.get(met, "#999")
+            parts.append(Markup(
+                '<text x="0" y="%d" font-size="12" fill="#333">%s</text>'
+                '<rect x="%d" y="%d" width="%d" height="14" fill="#eee"/>') % (
+                y + 12, label[:48], label_w, y + 1, bar_w))
+            if actual is not None:
+                parts.append(Markup(
+                    '<rect x="%d" y="%d" width="%.1f" height="14" fill="%s"/>'
+                    '<text x="%d" y="%d" font-size="12">%s</text>') % (
+                    label_w, y + 1, bar_w * max(actual, 0) / scale, color,
+                    label_w + bar_w + 6, y + 12, f"{actual:g}"))
+            else:
+                parts.append(Markup('<text x="%d" y="%d" font-size="12" fill="#999">-</text>') % (
+                    label_w + bar_w + 6, y + 12))
+            if target is not None:
+                x = label_w + bar_w * max(target, 0) / scale
+                parts.append(Markup(
+                    '<line x1="%.1f" x2="%.1f" y1="%d" y2="%d" stroke="#000" stroke-width="3"/>'
+                ) % (x, x, y - 2, y + 18))
+        height = len(rows) * row_h + 8
         return Markup('<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
                       'font-family="sans-serif">%s</svg>') % (width, height, Markup("").join(parts))
 
