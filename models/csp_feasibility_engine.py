@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
 
+from babel.dates import format_skeleton
+
 from odoo import api, fields, models
-from odoo.tools import float_compare, float_is_zero, float_round, format_amount, format_date
-from odoo.tools.misc import formatLang
+from odoo.tools import float_compare, float_is_zero, float_round, format_amount
+from odoo.tools.misc import babel_locale_parse, formatLang
 
 # Every result has every column: they are inserted in one statement.
 RESULT_FIGURES = {
@@ -109,9 +111,16 @@ class CspFeasibilityEngine(models.AbstractModel):
 
     @api.model
     def _csp_date_text(self, moment):
-        """A date as the web client shows it beside ("Dec 4, 2026"), in the
-        user's language: one date format in the dialog."""
-        return format_date(self.env, moment, date_format="medium") if moment else "-"
+        """A date as the web client shows it beside it, in the user's
+        language: "Dec 4" this year, "Jan 3, 2027" another (one date format
+        in the dialog)."""
+        if not moment:
+            return "-"
+        if isinstance(moment, datetime):  # the user's day, not UTC's
+            moment = fields.Datetime.context_timestamp(self, moment)
+        this_year = moment.year == fields.Date.context_today(self).year
+        return format_skeleton("MMMd" if this_year else "yMMMd", moment,
+                               locale=babel_locale_parse(self.env.lang or "en_US"))
 
     @api.model
     def _csp_qty_text(self, qty, uom):

@@ -168,3 +168,29 @@ class TestMyWork(OutsideCase, DeliveryCase):
             lambda r: r.kind == "profitability" and r.order_line_id)
         self.assertIn(format_amount(self.env, quotation.order_line.price_unit,
                                     quotation.currency_id), profitability.cost_figures)
+
+    def test_counting_for_many_people_costs_what_it_costs_for_one(self):
+        """My Work and My Figures read one grouped query per count, whatever
+        the number of people (the head of sales reads them all)."""
+        for _index in range(2):
+            self._quotation(self.rep, self.rep_customer, self.spare_part, 1)
+            self._quotation(self.rep2, self.rep2_customer, self.spare_part, 1)
+        fields_read = [*WORK, "csp_fig_sales", "csp_fig_order_count", "csp_fig_answer_rate"]
+        users = self.env["res.users"].with_user(self.head_office)
+
+        def read(people):
+            return lambda: users.browse(people.ids).read(fields_read)
+
+        # People of the same kind of work: mail.activity's grouped read checks
+        # access once per document model, so people whose activities sit on
+        # other models would add those models' checks, not a query each.
+        everyone = self.rep | self.rep2 | self.env["res.users"].browse([
+            new_test_user(self.env, login=f"csp_work_rep{n}",
+                          groups="customer_service_process.group_field_rep").id
+            for n in range(3)])
+        self._queries(read(everyone))  # warm the rules' caches
+        _result, one = self._queries(read(self.rep))
+        result, many = self._queries(read(everyone))
+        self.assertEqual(many, one)
+        counts = {row["id"]: row["csp_work_quotation_count"] for row in result}
+        self.assertEqual(counts[self.rep2.id], 2)
