@@ -28,7 +28,8 @@ CSRF_RE = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
 def pdf_text(content):
     """A PDF's text: its text layer, or, when it has none, its pages read
     the way a person reads them, by OCR (Debian's wkhtmltopdf draws the
-    reports' web fonts as shapes)."""
+    reports' web fonts as shapes): each page read by OCR unless every page
+    has a text layer."""
     pages = len(PdfFileReader(io.BytesIO(content)).pages)
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "file.pdf")
@@ -36,8 +37,13 @@ def pdf_text(content):
             file.write(content)
         text = subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True,
                               text=True, check=True).stdout
-        if len(re.findall(r"[^\W\d_]", text)) > 20 * pages:
-            return text  # a real text layer
+        # A real text layer on every page (pdftotext ends each with \f); a
+        # page whose words are shapes (an SVG chart's labels may be text on
+        # a page of shapes) is read by OCR.
+        layers = text.split("\f")[:pages]
+        if len(layers) == pages and all(
+                len(re.findall(r"[^\W\d_]", layer)) > 20 for layer in layers):
+            return text
         subprocess.run(["pdftoppm", "-r", "150", "-png", path, os.path.join(folder, "p")],
                        check=True)
         images = sorted(name for name in os.listdir(folder) if name.endswith(".png"))
