@@ -355,3 +355,30 @@ class TestApprovalHooks(ApprovalCase):
             lambda a: a.activity_type_id == approval).user_id, self.head_office)
         self.assertEqual(self._approval_mail(check).recipient_ids,
                          self.head_office.partner_id)
+
+
+@tagged("post_install", "-at_install")
+class TestWorkHooks(FeasibilityCase):
+
+    def test_work_domains_decides_what_my_work_counts(self):
+        """An addon counts only the quotations sent to the customer as the
+        ones to follow up (a draft is still being written)."""
+        self._stock(self.spare_part, 10)
+        draft = self._quotation(self.rep, self.rep_customer, self.spare_part, 1)
+        sent = self._quotation(self.rep, self.rep_customer, self.spare_part, 1)
+        sent.sudo().state = "sent"
+        Users = type(self.env["res.users"])
+        original = Users._csp_work_domains
+
+        def domains(users):
+            result = original(users)
+            result["csp_work_quotation_count"] = (
+                "sale.order", "user_id", [("state", "=", "sent")])
+            return result
+
+        rep = self.rep.with_user(self.rep)
+        self.assertEqual(rep.csp_work_quotation_count, 2)
+        rep.invalidate_recordset()
+        with patch.object(Users, "_csp_work_domains", domains):
+            self.assertEqual(rep.csp_work_quotation_count, 1)
+        self.assertTrue(draft.exists())
