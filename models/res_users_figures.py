@@ -48,7 +48,8 @@ class ResUsers(models.Model):
 
     @api.model
     def _csp_figures_period(self):
-        """(start, end) of this month in the reader's time zone, naive UTC."""
+        """(first day, start, end) of this month: its first day in the
+        reader's time zone, and its bounds as naive UTC moments."""
         today = fields.Date.context_today(self)
         first = today.replace(day=1)
         zone = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
@@ -59,6 +60,9 @@ class ResUsers(models.Model):
 
         return first, utc(first), utc(first + relativedelta(months=1))
 
+    # Counted as the reader sees the records, in his time zone: never taken
+    # from another reader's cache.
+    @api.depends_context("uid", "allowed_company_ids", "tz")
     def _compute_csp_figures(self):
         users = self.filtered("id")
         first, start, end = self._csp_figures_period()

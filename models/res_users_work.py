@@ -83,6 +83,9 @@ class ResUsers(models.Model):
                 "mail.activity", "user_id", [("date_deadline", "<", today)]),
         }
 
+    # Counted as the reader sees the records: never taken from another
+    # reader's cache.
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_csp_work(self):
         users = self.filtered("id")
         counts = {}

@@ -88,6 +88,14 @@ class TestMyWork(OutsideCase, DeliveryCase):
         with self.assertRaises(JsonRpcException):
             self.search_read("res.users", [("id", "=", self.rep.id)], WORK)
 
+    def test_counts_are_never_another_readers(self):
+        """In one transaction (a server action, a report), what head office
+        counted is not what rep1 then reads from the cache."""
+        self._quotation(self.rep2, self.rep2_customer, self.spare_part, 1)
+        self.assertEqual(self.rep2.with_user(self.head_office).csp_work_quotation_count, 1)
+        self.assertEqual(self.rep2.with_user(self.rep).csp_work_quotation_count, 0)
+        self.assertEqual(self.rep2.with_user(self.head_office).csp_fig_order_count, 0)
+
     def test_my_figures_shows_his_month(self):
         order = self._order(3)
         self.as_user(self.rep)
