@@ -105,8 +105,9 @@ class CspDunningLevel(models.Model):
             "blocks_orders": blocks, "sequence": days,
         } for company in companies if company.id not in have
             for days, channel, blocks in defaults])
-        levels._csp_translate_defaults(
-            [code for code, _name in self.env["res.lang"].get_installed()])
+        if levels:
+            levels._csp_translate_defaults(
+                [code for code, _name in self.env["res.lang"].get_installed()])
         return levels
 
     @api.model

@@ -35,6 +35,13 @@ class SaleOrder(models.Model):
     csp_paid_at = fields.Datetime(string="Paid", copy=False, readonly=True)
 
     @api.model
+    def _csp_process_stages(self):
+        """The stages an order moves through (chain) or leaves by (exit), in
+        their order: what the stage, its path and its milestones are read
+        from."""
+        return self.env["csp.order.stage"].sudo().search([("kind", "in", ("chain", "exit"))])
+
+    @api.model
     def _read_group_csp_stage_id(self, stages, domain):
         return stages.search([("kind", "in", ("chain", "exit"))])
 
@@ -50,7 +57,7 @@ class SaleOrder(models.Model):
     )
     def _compute_csp_stage_id(self):
         saved = self.filtered("id")
-        stages = self.env["csp.order.stage"].sudo().search([("kind", "in", ("chain", "exit"))])
+        stages = self._csp_process_stages()
         chain = stages.filtered(lambda s: s.kind == "chain")
         exits = stages - chain
         for order in self - saved:
@@ -168,7 +175,7 @@ class SaleOrder(models.Model):
         own, and those still ahead of it that apply to it.  Not a stage it
         skipped (Invoiced on an order delivered before its invoice), nor
         one after an exit (nothing after Cancelled)."""
-        stages = self.env["csp.order.stage"].sudo().search([("kind", "in", ("chain", "exit"))])
+        stages = self._csp_process_stages()
         chain = stages.filtered(lambda s: s.kind == "chain")
         saved = self.filtered("id")
         status = saved._csp_stage_status(chain) if saved else {}
@@ -337,7 +344,7 @@ class SaleOrder(models.Model):
         changed = orders.filtered(lambda o: o.id in last and last[o.id] != current.get(o.id))
         if not changed:
             return
-        stages = self.env["csp.order.stage"].sudo().search([("kind", "in", ("chain", "exit"))])
+        stages = self._csp_process_stages()
         changed._csp_set_milestones(max(when for *_x, when in noted), stages)
         changed._csp_close_stale_sla_activities()
         changed._csp_notify_produced(stages)
