@@ -79,10 +79,12 @@
         "data/res_users_data.xml",
     ],
     "demo": [
-        "demo/res_users_demo.xml",
         "demo/company_demo.xml",
+        "demo/res_users_demo.xml",
         "demo/product_demo.xml",
         "demo/res_partner_demo.xml",
+        # The year before today's orders, numbered before them.
+        "demo/csp_history_demo.xml",
         "demo/sale_order_demo.xml",
         "demo/csp_complaint_demo.xml",
     ],

@@ -1,6 +1,7 @@
 # First: the mixin the other models inherit.
 from . import csp_process_owned  # noqa: I001
 from . import csp_batch
+from . import csp_demo
 from . import csp_link_mixin
 from . import (
     account_move,

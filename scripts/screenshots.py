@@ -6,6 +6,9 @@ touch; head office: 1440x900), waits until the page shows what it must show
 (a CSS selector), and saves a PNG.  Run against `make demo`'s database, so
 the pictures in the README stay true to the code.
 
+The first page of each of the addon's PDFs is rendered the same way: the
+user downloads it (/report/pdf/...) and pdftoppm draws its first page.
+
     screenshots.py [--url http://127.0.0.1:8069] [--db csp_demo] [--out docs/screenshots]
                    [--only NAME ...]
 """
@@ -61,10 +64,20 @@ SHOTS = [
      PHONE, ".o_form_view", None),
     ("head-office-orders", "headoffice", "/odoo/action-sale.action_orders", DESKTOP,
      ".o_list_renderer", None),
-    ("customer-portal", "portal", "/my", DESKTOP, ".o_portal_my_home", None),
-    ("customer-portal-phone", "portal", "/my", PHONE, ".o_portal_my_home", None),
-    ("customer-complaints-phone", "portal", "/my/complaints", PHONE, ".o_portal_wrap", None),
-    ("customer-statement", "portal", "/my/statement", DESKTOP, ".o_portal_wrap", None),
+    ("customer-portal", "customer", "/my", DESKTOP, ".o_portal_my_home", None),
+    ("customer-portal-phone", "customer", "/my", PHONE, ".o_portal_my_home", None),
+    ("customer-complaints-phone", "customer", "/my/complaints", PHONE, ".o_portal_wrap", None),
+    ("customer-statement", "customer", "/my/statement", DESKTOP, ".o_portal_wrap", None),
+]
+
+# (name, login, report, how the record is found: (model, domain) or "kpi" for
+# a management report of last month made as that user)
+PDFS = [
+    ("pdf-management-report", "manager", "customer_service_process.report_kpi", "kpi"),
+    ("pdf-process-card", "manager", "customer_service_process.report_process_card",
+     ("csp.process", [])),
+    ("pdf-customer-statement", "accountant", "customer_service_process.report_customer_statement",
+     ("res.partner", [("name", "=", "FarmWater Irrigation")])),
 ]
 
 
@@ -87,6 +100,38 @@ def resolve(url, db, path):
             raise SystemExit(f"{xmlid}: no such record in the demo")
         path = path.replace(f"{{{xmlid}}}", str(rows[0]["res_id"]))
     return path
+
+
+def record_id(url, session, record):
+    """The id of the record a PDF is printed for, as its user finds it."""
+    if record == "kpi":
+        today = time.localtime()
+        year, month = (today.tm_year, today.tm_mon - 1) if today.tm_mon > 1 else (
+            today.tm_year - 1, 12)
+        last = (time.mktime((year + month // 12, month % 12 + 1, 1, 0, 0, 0, 0, 0, -1))
+                - 86400)
+        return rpc(url, session, "csp.kpi.report", "create", [{
+            "date_from": f"{year}-{month:02d}-01",
+            "date_to": time.strftime("%Y-%m-%d", time.localtime(last))}], kwargs={})
+    model, domain = record
+    rows = rpc(url, session, model, "search_read", [domain],
+               kwargs={"fields": ["id"], "limit": 1})
+    if not rows:
+        raise SystemExit(f"no {model} {domain} in the demo")
+    return rows[0]["id"]
+
+
+def pdf_page(url, session, report, res_id, target):
+    """The first page of the PDF `report` of `res_id`, as a PNG."""
+    request = urllib.request.Request(f"{url}/report/pdf/{report}/{res_id}",
+                                      headers={"Cookie": f"session_id={session}"})
+    with urllib.request.urlopen(request, timeout=300) as response, \
+            tempfile.TemporaryDirectory() as folder:
+        pdf = Path(folder) / "report.pdf"
+        pdf.write_bytes(response.read())
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
+                        str(pdf), str(Path(folder) / "page")], check=True)
+        shutil.move(str(Path(folder) / "page.png"), target)
 
 
 def rpc(url, session, model, method, args, *, kwargs):
@@ -223,6 +268,15 @@ def main():
                                  tap=tap):
                 missing.append(f"{name}: no {selector} on {path}")
             print(f"{target} ({user}, {size[0]}x{size[1]})")
+        for name, user, report, record in PDFS:
+            if args.only and name not in args.only:
+                continue
+            if user not in sessions:
+                sessions[user] = login(args.url, args.db, user)
+            target = out / f"{name}.png"
+            pdf_page(args.url, sessions[user], report, record_id(args.url, sessions[user], record),
+                     target)
+            print(f"{target} ({user}, page 1 of {report})")
     finally:
         browser.close()
     if missing:

@@ -1,7 +1,12 @@
 from datetime import datetime
 
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
 from odoo.exceptions import AccessDenied
 from odoo.tests import Form, TransactionCase, tagged
+
+from .outside import OutsideCase
 
 DEMO_LOGINS = ("headoffice", "rep1", "rep2", "manager", "accountant")
 
@@ -54,7 +59,7 @@ class TestDemoData(TransactionCase):
             self.assertTrue(their_customers, f"{user.login} has no customers")
 
     def test_company_works_on_a_calendar_with_holidays(self):
-        calendar = self.env.ref("base.main_company").resource_calendar_id
+        calendar = self.ref("company_pompex").resource_calendar_id
         self.assertEqual(calendar, self.env.ref("customer_service_process.calendar_pompex"))
         holidays = calendar.leave_ids.filtered(lambda leave: not leave.resource_id)
         self.assertGreaterEqual(len(holidays), 3)
@@ -69,7 +74,9 @@ class TestDemoData(TransactionCase):
     def test_products_made_to_order_and_from_stock(self):
         pump = self.env.ref("customer_service_process.product_pump_cp50")
         self.assertIn(self.env.ref("stock.route_warehouse0_mto"), pump.route_ids)
-        warehouse = self.env.ref("stock.warehouse0")
+        warehouse = self.env["stock.warehouse"].search(
+            [("company_id", "=", self.ref("company_pompex").id)])
+        self.assertEqual(len(warehouse), 1)
         self.assertTrue(warehouse.manufacture_to_resupply)
         self.assertTrue(pump.bom_ids.bom_line_ids)
         components = pump.bom_ids.bom_line_ids.product_id
@@ -122,3 +129,71 @@ class TestDemoData(TransactionCase):
         self.assertTrue(complaint.invoice_ids)
         self.assertTrue(all(complaint.invoice_ids.mapped("csp_disputed")))
         self.assertEqual(complaint.user_id.login, "manager")
+
+
+@tagged("post_install", "-at_install")
+class TestDemoStory(OutsideCase):
+    """Pompex Pumps is a Polish company of its own, with a year behind it:
+    what its users meet over RPC and in the documents they download."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.pompex = cls.env.ref("customer_service_process.company_pompex")
+        cls.head_office = cls.env.ref("customer_service_process.user_headoffice")
+        cls.manager = cls.env.ref("customer_service_process.user_manager")
+
+    def test_its_users_work_in_pompex_only(self):
+        self.as_user(self.head_office)
+        info = self.make_jsonrpc_request("/web/session/get_session_info", {})
+        companies = info["user_companies"]["allowed_companies"]
+        self.assertEqual([company["name"] for company in companies.values()], ["Pompex Pumps"])
+        company = self.search_read("res.company", [("id", "=", self.pompex.id)],
+                                   ["currency_id", "country_id", "city", "phone",
+                                    "account_sale_tax_id"])[0]
+        self.assertEqual(company["currency_id"], self.env.ref("base.PLN").id)
+        self.assertEqual(company["country_id"], self.env.ref("base.pl").id)
+        self.assertEqual((company["city"], company["phone"]), ("Poznań", "+48 61 555 01 00"))
+        self.assertEqual(self.env["account.tax"].browse(company["account_sale_tax_id"]).amount,
+                         23.0)
+        # Odoo's own demo company and its furniture customers stay out of
+        # head office's orders and invoices.
+        orders = self.search_read("sale.order", [], ["company_id", "currency_id"])
+        self.assertTrue(orders)
+        self.assertEqual({order["company_id"] for order in orders}, {self.pompex.id})
+        self.assertEqual({order["currency_id"] for order in orders},
+                         {self.env.ref("base.PLN").id})
+        furniture = self.env.ref("base.res_partner_2")  # Deco Addict
+        self.assertFalse(self.search_read("account.move", [("partner_id", "=", furniture.id)],
+                                          ["name"]))
+
+    def test_a_year_of_history_behind_the_figures(self):
+        self.as_user(self.manager)
+        today = fields.Date.today()
+        start = today.replace(day=1) - relativedelta(months=12)
+        groups = self.call("sale.order", "formatted_read_group",
+                           [("date_order", ">=", str(start)), ("state", "=", "sale")],
+                           ["date_order:month"], ["__count", "csp_answer_hours:avg"])
+        self.assertGreaterEqual(len(groups), 12, groups)
+        answers = {round(group["csp_answer_hours:avg"] or 0, 1) for group in groups}
+        self.assertGreater(len(answers), 6, "answer times vary from month to month")
+        # The process log: each stage entered over the year, not all today.
+        log = self.call("csp.order.stage.log", "formatted_read_group",
+                        [("entered_at", ">=", str(start))], ["entered_at:month"], ["__count"])
+        self.assertGreaterEqual(len(log), 12)
+        # Overdue invoices for the dunning run, paid ones for the figures.
+        invoices = self.call("account.move", "formatted_read_group",
+                             [("move_type", "=", "out_invoice"), ("state", "=", "posted")],
+                             ["payment_state"], ["__count"])
+        states = {group["payment_state"]: group["__count"] for group in invoices}
+        self.assertGreater(states.get("paid", 0) + states.get("in_payment", 0), 20)
+        self.assertGreater(states.get("not_paid", 0), 3)
+        # The management report of last month: every target with its year.
+        last = today.replace(day=1) - relativedelta(days=1)
+        wizard = self.save("csp.kpi.report", {"date_from": str(last.replace(day=1)),
+                                              "date_to": str(last)})
+        action = self.button(self.env["csp.kpi.report"].browse(wizard), "action_print_pdf")
+        text = self.pdf_text(self.download_report(action))
+        self.assertIn("Pompex Pumps", text)
+        self.assertIn("The last twelve months", text)
+        self.assertIn("Each target's monthly figure", text)

@@ -1,6 +1,6 @@
-"""The management report's hook, overridden as an integrator's addon would:
-the sections come from `_get_kpi_sections`, and the workbook and the PDF
-follow."""
+"""The management report's hooks, overridden as an integrator's addon would:
+the sections come from `_get_kpi_sections` and the trend lines from
+`_get_kpi_trends`, and the workbook and the PDF follow."""
 import base64
 import io
 from unittest.mock import patch
@@ -51,3 +51,25 @@ class TestKpiHooks(DeliveryCase):
                 report.report_name, wizard.ids)
             self.assertTrue(pdf.startswith(b"%PDF"))
         self.assertIn("materials", [s["key"] for s in self._report()._csp_data()["sections"]])
+
+    def test_get_kpi_trends_adds_a_line(self):
+        """An addon adds a twelve-month line of its own: the first page's
+        chart draws it and the workbook's trends sheet has its row."""
+        report_class = type(self.env["csp.kpi.report"])
+        original = report_class._get_kpi_trends
+
+        def trends(wizard):
+            claims = {month: 2.0 for month in wizard._csp_trend_months()}
+            return [*original(wizard),
+                    wizard._csp_trend_line("Warranty claims", "", claims, 1.0, False)]
+
+        with patch.object(report_class, "_get_kpi_trends", trends):
+            wizard = self._report()
+            data = wizard._csp_data()
+            self.assertEqual(data["trends"][-1]["points"][-1], ("Mar", 2.0))
+            self.assertIn("Warranty claims", str(wizard._csp_svg_trends(data["trends"])))
+            wizard.action_export_xlsx()
+            book = load_workbook(io.BytesIO(base64.b64decode(wizard.xlsx_file)))
+            rows = {row[0]: row for row in book["Last twelve months"].iter_rows(
+                values_only=True) if row[0]}
+            self.assertEqual(rows["Warranty claims"][2:], (1.0, *[2.0] * 12))

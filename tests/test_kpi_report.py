@@ -108,6 +108,33 @@ class TestManagementReport(DeliveryCase):
         channels = {row[0]: row for row in data["by_channel"]["rows"]}
         self.assertEqual(channels["Head office"][1:3], [5, 4])
 
+    def test_each_target_over_twelve_months(self):
+        """The first page's trends: each target's figure per month, the
+        months without orders empty, and the same numbers in the workbook."""
+        self._month()
+        wizard = self._report(self.manager)
+        trends = {trend["title"]: trend for trend in wizard._csp_data()["trends"]}
+        answer = trends["Answer time (working hours)"]
+        self.assertEqual(len(answer["points"]), 12)
+        self.assertEqual(answer["points"][-1], ("Mar", 6.8))
+        self.assertEqual({value for _month, value in answer["points"][:-1]}, {None})
+        self.assertEqual(answer["target"], 8.0)
+        self.assertEqual(trends["Answered within the target"]["points"][-1][1], 80.0)
+        self.assertEqual(trends["Fulfilment (working days)"]["points"][-1][1], 13.0)
+        self.assertEqual(trends["Fulfilled within the target"]["points"][-1][1], 50.0)
+        # Two new customers in March after none in February: no growth to show.
+        self.assertIsNone(trends["New customers' growth"]["points"][-1][1])
+        svg = str(wizard._csp_svg_trends(wizard._csp_data()["trends"]))
+        self.assertIn("Answer time (working hours)", svg)
+        self.assertIn("6.8 h", svg)
+        wizard.action_export_xlsx()
+        book = load_workbook(io.BytesIO(base64.b64decode(wizard.xlsx_file)))
+        rows = {row[0]: row for row in book["Last twelve months"].iter_rows(values_only=True)
+                if row[0]}
+        self.assertEqual(rows["Answer time (working hours)"][1:3], ("h", 8.0))
+        self.assertEqual(rows["Answer time (working hours)"][-1], 6.8)
+        self.assertEqual(rows["Figure"][-1], "Mar")
+
     def test_a_rep_sees_only_his_figures(self):
         self._month()
         # Even asking for someone else's figures, a rep gets his own.

@@ -110,5 +110,64 @@ class CspKpiChart(models.AbstractModel):
         return Markup('<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
                       'font-family="sans-serif">%s</svg>') % (width, height, Markup("").join(parts))
 
+    def _csp_svg_trends(self, trends, width=720, columns=2):
+        """Each target's last twelve months as a small line chart, side by
+        side (`_get_kpi_trends`): the line the monthly figure, the dashed red
+        line the target, the last month's figure written at its point."""
+        if not trends:
+            return ""
+        cell_w, cell_h = width / columns, 150
+        left, top, bottom = 40, 24, 20
+        plot_w, plot_h = cell_w - left - 16, cell_h - top - bottom - 10
+        parts = []
+        for index, trend in enumerate(trends):
+            x0, y0 = (index % columns) * cell_w, (index // columns) * cell_h
+            values = [value for _label, value in trend["points"] if value is not None]
+            high = max([*values, trend["target"] or 0, 0]) or 1
+            low = min([*values, 0])
+            step = plot_w / max(len(trend["points"]) - 1, 1)
+
+            def y(value, y0=y0, high=high, low=low):
+                return y0 + top + plot_h - plot_h * (value - low) / ((high - low) or 1)
+
+            parts.append(Markup(
+                '<text x="%.1f" y="%.1f" font-size="13" font-weight="bold" fill="#333">%s</text>'
+            ) % (x0, y0 + 14, trend["title"]))
+            for tick in (low, high):
+                parts.append(Markup(
+                    '<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="#ddd"/>'
+                    '<text x="%.1f" y="%.1f" font-size="11" text-anchor="end" fill="#555">%s</text>'
+                ) % (x0 + left, x0 + left + plot_w, y(tick), y(tick), x0 + left - 4,
+                     y(tick) + 4, f"{tick:g}"))
+            if trend["target"] is not None:
+                parts.append(Markup(
+                    '<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="#d9534f" '
+                    'stroke-width="1.5" stroke-dasharray="5,3"/>') % (
+                    x0 + left, x0 + left + plot_w, y(trend["target"]), y(trend["target"])))
+            points = []
+            for position, (label, value) in enumerate(trend["points"]):
+                x = x0 + left + position * step
+                if (len(trend["points"]) - 1 - position) % 2 == 0:  # every other month
+                    parts.append(Markup(
+                        '<text x="%.1f" y="%.1f" font-size="11" text-anchor="middle" '
+                        'fill="#555">%s</text>') % (x, y0 + cell_h - 12, label))
+                if value is not None:
+                    points.append((x, y(value)))
+                    parts.append(Markup('<circle cx="%.1f" cy="%.1f" r="2.5" fill="#714B67"/>')
+                                 % (x, y(value)))
+            if len(points) > 1:
+                parts.append(Markup(
+                    '<polyline points="%s" fill="none" stroke="#714B67" stroke-width="2"/>') % (
+                    " ".join(f"{x:.1f},{yy:.1f}" for x, yy in points)))
+            last = trend["points"][-1][1]
+            if last is not None:
+                parts.append(Markup(
+                    '<text x="%.1f" y="%.1f" font-size="12" text-anchor="end" fill="#333">'
+                    '%s %s</text>') % (x0 + left + plot_w, y(last) - 6, f"{last:g}",
+                                       trend["unit"]))
+        height = -(-len(trends) // columns) * cell_h
+        return Markup('<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
+                      'font-family="sans-serif">%s</svg>') % (width, height, Markup("").join(parts))
+
     def _csp_svg_data_uri(self, svg):
         return "data:image/svg+xml;base64," + base64.b64encode(str(svg).encode()).decode()

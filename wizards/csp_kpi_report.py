@@ -23,7 +23,8 @@ CHANNELS = [("all", "All"), ("head_office", "Head office"), ("field", "Field rep
 
 class CspKpiReport(models.TransientModel):
     _name = "csp.kpi.report"
-    _inherit = ["csp.kpi.sections", "csp.kpi.definitions", "csp.kpi.xlsx", "csp.kpi.chart"]
+    _inherit = ["csp.kpi.sections", "csp.kpi.definitions", "csp.kpi.xlsx", "csp.kpi.chart",
+                "csp.kpi.trend"]
     _description = "Management Report"
 
     date_from = fields.Date(required=True, default=lambda self: self._default_dates()[0])

@@ -54,6 +54,7 @@ class CspKpiSections(models.AbstractModel):
             "sections": [getattr(self, method)() for method in self._get_kpi_sections()],
             "by_channel": self._csp_split("csp_service"),
             "by_rep": self._csp_split("user_id"),
+            "trends": self._get_kpi_trends(),
             "definitions": self._csp_definitions(),
         }
 

@@ -72,14 +72,24 @@ class CspKpiXlsx(models.AbstractModel):
         return name
 
     def _csp_xlsx_splits(self, data):
-        """The splits per channel and per salesperson, as sections of a table."""
+        """The splits per channel and per salesperson, and the twelve
+        months' trends, as sections of a table."""
         titles = {"by_channel": self.env._("By channel")}
         titles["by_rep"] = self.env._("By salesperson")
-        return [
+        splits = [
             self._section(key, title, [], tables=[(title, data[key]["headers"],
                                                    data[key]["rows"])])
             for key, title in titles.items()
         ]
+        trends = data.get("trends")
+        if trends:
+            title = self.env._("Last twelve months")
+            headers = [self.env._("Figure"), self.env._("Unit"), self.env._("Target"),
+                       *(label for label, _value in trends[0]["points"])]
+            rows = [[trend["title"], trend["unit"], trend["target"],
+                     *(value for _label, value in trend["points"])] for trend in trends]
+            splits.append(self._section("trends", title, [], tables=[(title, headers, rows)]))
+        return splits
 
     def _csp_xlsx_section(self, sheet, section, formats):
         sheet.set_column(0, 0, 34)
