@@ -3,7 +3,7 @@
     "summary": "Quotation to payment for a make-to-order manufacturer: feasibility, "
     "production, confirmed delivery, survey, complaints and dunning, measured "
     "against the company's targets.",
-    "version": "19.0.1.8.0",
+    "version": "19.0.1.9.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "customer_service_process developers",
@@ -11,6 +11,9 @@
     "application": True,
     "depends": [
         "sale_management",
+        # Every inquiry is an opportunity of Odoo's CRM; its quotations link back.
+        "crm",
+        "sale_crm",
         "sale_stock",
         "sale_mrp",
         "sale_margin",
@@ -39,12 +42,16 @@
         "data/csp_after_sales_data.xml",
         "data/csp_dunning_data.xml",
         "data/csp_sales_material_data.xml",
+        "data/crm_lead_data.xml",
         # Reports
         "reports/csp_process_card_report.xml",
         "reports/csp_dunning_reports.xml",
         "reports/csp_kpi_report.xml",
         # Views
         "views/account_move_views.xml",
+        "views/crm_lead_views.xml",
+        "views/crm_lead_portal_templates.xml",
+        "views/csp_funnel_views.xml",
         "views/csp_complaint_views.xml",
         "views/csp_complaint_portal_templates.xml",
         "views/csp_delivery_dispute_views.xml",
@@ -74,6 +81,7 @@
         "wizards/csp_dunning_wizard_views.xml",
         "wizards/csp_feasibility_decision_views.xml",
         "wizards/csp_kpi_report_views.xml",
+        "wizards/csp_order_lost_views.xml",
         # Menus
         "views/customer_service_process_menus.xml",
         "data/res_users_data.xml",
@@ -87,6 +95,7 @@
         "demo/csp_history_demo.xml",
         "demo/sale_order_demo.xml",
         "demo/csp_complaint_demo.xml",
+        "demo/crm_lead_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "assets": {

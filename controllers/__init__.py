@@ -5,6 +5,7 @@ from . import (
     link_delivery,
     link_material,
     portal_complaint,
+    portal_inquiry,
     portal_material,
     portal_statement,
 )

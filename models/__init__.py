@@ -5,6 +5,8 @@ from . import csp_demo
 from . import csp_link_mixin
 from . import (
     account_move,
+    crm_lead,
+    crm_lead_sla,
     csp_complaint,
     csp_complaint_portal,
     csp_complaint_line,
@@ -27,6 +29,7 @@ from . import (
     csp_feasibility_engine,
     csp_feasibility_supply,
     csp_feasibility_result,
+    csp_funnel,
     csp_order_stage,
     csp_order_stage_log,
     csp_process,
@@ -51,6 +54,7 @@ from . import (
     resource_calendar,
     sale_order,
     sale_order_feasibility,
+    sale_order_inquiry,
     sale_order_fulfilment,
     sale_order_materials,
     sale_order_online,

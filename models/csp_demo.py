@@ -123,6 +123,11 @@ class CspDemo(models.AbstractModel):
                     tzinfo=None), compute_leaves=True)
                 plan = {"partner": partner, "received": received}
                 plans.append(plan)
+                # Most inquiries now come through the CRM; a new customer's always.
+                if partner == newcomer or rng.random() < 0.5:
+                    plan["inquiry"] = True
+                    plan["offered"] = calendar.plan_hours(rng.uniform(0.5, 3), received,
+                                                          compute_leaves=True)
                 answered = calendar.plan_hours(
                     rng.choice((1, 2, 3, 4, 5, 6, 7, 10, 14)), received, compute_leaves=True)
                 plan["answered"] = answered
@@ -153,6 +158,18 @@ class CspDemo(models.AbstractModel):
                 for step in STEPS:
                     if step in plan and (plan[step] >= now or AFTER[step] not in plan):
                         del plan[step]
+        # Inquiries that went nowhere, lost with a reason.
+        for back in range(HISTORY_MONTHS, 0, -1):
+            month = today.replace(day=1) - relativedelta(months=back)
+            for _index in range(rng.randint(1, 3)):
+                local = tz.localize(datetime.combine(
+                    month.replace(day=rng.randint(1, 27)), time(rng.randint(8, 14))))
+                received = calendar.plan_hours(0.01, local.astimezone(pytz.utc).replace(
+                    tzinfo=None), compute_leaves=True)
+                plans.append({"partner": rng.choice(customers), "received": received,
+                              "inquiry": True, "inquiry_only": True,
+                              "lost": calendar.plan_hours(rng.uniform(1, 12), received,
+                                                          compute_leaves=True)})
         # Numbered in the order they came in.
         plans.sort(key=lambda plan: plan["received"])
         return plans
@@ -162,55 +179,28 @@ class CspDemo(models.AbstractModel):
         """Take each planned order through the process as it is today,
         in batches: the dates come afterwards (_csp_date_history)."""
         ref = env.ref
-        parts = [
-            (ref("customer_service_process.product_spare_impeller"), (4, 20)),
-            (ref("customer_service_process.product_gauge"), (5, 25)),
-            (ref("customer_service_process.product_seal"), (10, 60)),
-        ]
-        visit = ref("customer_service_process.product_service_visit")
-        # Enough stock for the year's deliveries.
-        warehouse = env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
-        for product, (_low, high) in parts:
-            env["stock.quant"].sudo()._update_available_quantity(
-                product, warehouse.lot_stock_id, high * len(plans))
-        reps = env["res.users"].search([("group_ids", "in", ref(
-            "customer_service_process.group_field_rep").id)])
-        teams = {
-            True: ref("customer_service_process.team_field_sales"),
-            False: ref("customer_service_process.team_head_office"),
-        }
-        values = []
-        for plan in plans:
-            partner = plan["partner"]
-            by_rep = partner.user_id in reps
-            lines = [fields.Command.create({"product_id": product.id,
-                                            "product_uom_qty": rng.randint(*qty)})
-                     for product, qty in rng.sample(parts, rng.randint(1, 2))]
-            if by_rep and rng.random() < 0.3:
-                lines.append(fields.Command.create({"product_id": visit.id,
-                                                    "product_uom_qty": 1}))
-            values.append({
-                "partner_id": partner.id,
-                "company_id": company.id,
-                "user_id": partner.user_id.id,
-                "team_id": teams[by_rep].id,
-                "csp_channel": "visit" if by_rep and rng.random() < 0.8 else rng.choice(
-                    ("phone", "email", "office", "website")),
-                "order_line": lines,
-            })
-        orders = env["sale.order"].create(values)
-        for plan, order in zip(plans, orders, strict=True):
-            plan["order"] = order
+        self._csp_live_inquiries(env, company, plans, rng)
+        orders_plans = [plan for plan in plans if not plan.get("inquiry_only")]
+        orders = self._csp_live_orders(env, company, orders_plans, rng)
 
         def on(step):
-            return env["sale.order"].union(*(plan["order"] for plan in plans if plan.get(step)))
+            return env["sale.order"].union(*(plan["order"] for plan in orders_plans
+                                             if plan.get(step)))
 
         # The stage is computed at each flush: one flush a step gives each
         # order its full process log.
         orders.action_quotation_sent()
         env.flush_all()
-        on("lost").action_cancel()
+        lost = on("lost")
+        lost.action_cancel()
+        reasons = self._csp_lost_reasons(env)
+        for order in lost:
+            order.csp_lost_reason_id = rng.choice(reasons)
+            if order.opportunity_id:
+                order.opportunity_id.action_set_lost(lost_reason_id=order.csp_lost_reason_id.id)
         on("accepted").action_confirm()
+        # The opportunity of an accepted quotation is won.
+        on("accepted").opportunity_id.action_set_won()
         env.flush_all()
         for order in on("shipped"):
             for move in order.picking_ids.move_ids:
@@ -240,6 +230,84 @@ class CspDemo(models.AbstractModel):
         self._csp_live_payments(env, plans)
         self._csp_live_complaints(env, company, plans, rng)
         return orders
+
+    @api.model
+    def _csp_live_orders(self, env, company, plans, rng):
+        """The quotations, with their lines, each made from its inquiry."""
+        ref = env.ref
+        parts = [
+            (ref("customer_service_process.product_spare_impeller"), (4, 20)),
+            (ref("customer_service_process.product_gauge"), (5, 25)),
+            (ref("customer_service_process.product_seal"), (10, 60)),
+        ]
+        visit = ref("customer_service_process.product_service_visit")
+        # Enough stock for the year's deliveries.
+        warehouse = env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
+        for product, (_low, high) in parts:
+            env["stock.quant"].sudo()._update_available_quantity(
+                product, warehouse.lot_stock_id, high * len(plans))
+        reps = ref("customer_service_process.group_field_rep").all_user_ids
+        teams = {
+            True: ref("customer_service_process.team_field_sales"),
+            False: ref("customer_service_process.team_head_office"),
+        }
+        values = []
+        for plan in plans:
+            partner = plan["partner"]
+            by_rep = partner.user_id in reps
+            lines = [fields.Command.create({"product_id": product.id,
+                                            "product_uom_qty": rng.randint(*qty)})
+                     for product, qty in rng.sample(parts, rng.randint(1, 2))]
+            if by_rep and rng.random() < 0.3:
+                lines.append(fields.Command.create({"product_id": visit.id,
+                                                    "product_uom_qty": 1}))
+            lead = plan.get("lead")
+            values.append({
+                "partner_id": partner.id,
+                "company_id": company.id,
+                "opportunity_id": lead.id if lead else False,
+                "user_id": partner.user_id.id,
+                "team_id": teams[by_rep].id,
+                "csp_channel": lead.csp_channel if lead else (
+                    "visit" if by_rep and rng.random() < 0.8 else rng.choice(
+                        ("phone", "email", "office", "website"))),
+                "order_line": lines,
+            })
+        orders = env["sale.order"].create(values)
+        for plan, order in zip(plans, orders, strict=True):
+            plan["order"] = order
+        return orders
+
+    @api.model
+    def _csp_lost_reasons(self, env):
+        """Odoo's lost reasons a customer gives (not the refusal's own)."""
+        refused = env.ref("customer_service_process.lost_reason_refused")
+        return env["crm.lost.reason"].search([("id", "!=", refused.id)], limit=20)
+
+    @api.model
+    def _csp_live_inquiries(self, env, company, plans, rng):
+        """The CRM opportunity each inquiry was (routed as the process
+        does); those that went nowhere lost with a reason."""
+        sources = [env.ref(f"utm.utm_source_{name}") for name in (
+            "search_engine", "newsletter", "facebook", "linkedin", "referral")]
+        reps = env.ref("customer_service_process.group_field_rep").all_user_ids
+        inquiries = [plan for plan in plans if plan.get("inquiry")]
+        leads = env["crm.lead"].create([{
+            "name": env._("Inquiry from %(customer)s", customer=plan["partner"].name),
+            "type": "opportunity",
+            "partner_id": plan["partner"].id,
+            "company_id": company.id,
+            "csp_channel": "visit" if plan["partner"].user_id in reps and rng.random() < 0.7
+            else rng.choice(("phone", "email", "office", "website")),
+            "source_id": rng.choice(sources).id,
+        } for plan in inquiries])
+        for plan, lead in zip(inquiries, leads, strict=True):
+            plan["lead"] = lead
+        reasons = self._csp_lost_reasons(env)
+        for plan in inquiries:
+            if plan.get("inquiry_only"):
+                plan["lead"].action_set_lost(lost_reason_id=rng.choice(reasons).id)
+        env.flush_all()
 
     @api.model
     def _csp_live_surveys(self, env, company, plans, rng):
@@ -303,6 +371,8 @@ class CspDemo(models.AbstractModel):
         SLA times again on the calendar, as the process would have."""
         cr = self.env.cr
         self.env.flush_all()
+        self._csp_date_inquiries(plans)
+        plans = [plan for plan in plans if plan.get("order")]
         for plan in plans:
             order = plan["order"]
             cr.execute(SQL("""
@@ -385,17 +455,49 @@ class CspDemo(models.AbstractModel):
         self.env.flush_all()
 
     @api.model
+    def _csp_date_inquiries(self, plans):
+        """Each inquiry received when its order was; one that went nowhere
+        answered (lost) at its plan; its chatter then."""
+        cr = self.env.cr
+        for plan in plans:
+            if not plan.get("lead"):
+                continue
+            only = plan.get("inquiry_only")
+            cr.execute(SQL("""
+                UPDATE crm_lead
+                   SET create_date = %(received)s, write_date = %(received)s,
+                       csp_received_at = %(received)s, date_open = %(received)s,
+                       csp_answered_at = %(answered)s, csp_sla_alerted = TRUE,
+                       date_closed = CASE WHEN won_status = 'lost' THEN %(lost)s::timestamp END
+                 WHERE id = %(lead)s;
+                UPDATE mail_message SET date = %(received)s
+                 WHERE model = 'crm.lead' AND res_id = %(lead)s
+            """, lead=plan["lead"].id, received=plan["received"],
+                answered=plan.get("lost") if only else None, lost=plan.get("lost")))
+        leads = self.env["crm.lead"].union(*(plan["lead"] for plan in plans
+                                             if plan.get("lead")))
+        self.env.invalidate_all()
+        leads._compute_csp_answer_deadline()
+        # The answer activities of the past are done.
+        leads.activity_ids.filtered(
+            lambda activity: activity.activity_type_id == self.env.ref(
+                "customer_service_process.mail_activity_inquiry_answer")).sudo().unlink()
+
+    @api.model
     def _csp_date_process_log(self, plans):
         """Each order's process log entries at their planned time, in that
         order, each left when the next one was entered."""
         when_of = {
-            "offer": "received", "feasibility": "answered", "refused": "lost",
+            "inquiry": "received", "offer": "offered", "feasibility": "answered",
+            "refused": "lost",
             "cancelled": "lost", "accepted": "accepted", "invoiced": "shipped",
             "shipped": "shipped", "delivered": "delivered", "feedback": "feedback",
             "paid": "paid",
         }
         Log = self.env["csp.order.stage.log"].sudo()
         for plan in plans:
+            if not plan.get("order"):
+                continue
             entries = Log.search([("order_id", "=", plan["order"].id)])
             dated = []
             for entry in entries.sorted("id"):
@@ -406,6 +508,8 @@ class CspDemo(models.AbstractModel):
                 else:
                     when = plan.get(when_of.get(code)) or (dated[-1][1] if dated
                                                            else plan["received"])
+                if code == "offer" and not plan.get("offered"):
+                    when = plan["received"]
                 dated.append((entry, when))
             dated.sort(key=lambda pair: (pair[1], pair[0].id))
             previous = False

@@ -18,10 +18,12 @@ class CspOrderStage(models.Model):
     code = fields.Char(required=True, help="Names the method sale.order._csp_stage_<code>.")
     sequence = fields.Integer(default=10)
     kind = fields.Selection(
-        [("chain", "Step of the process"), ("exit", "Way out of the process")],
+        [("entry", "Before the order"), ("chain", "Step of the process"),
+         ("exit", "Way out of the process")],
         required=True, default="chain",
         help="Steps follow one another; a way out (refused, cancelled) ends the "
-             "order's process wherever it stood.")
+             "order's process wherever it stood.  What comes before the order (the "
+             "inquiry) is only in its process log.")
     fold = fields.Boolean(help="Folded in the order's status bar.")
     description = fields.Text(translate=True)
     active = fields.Boolean(default=True)

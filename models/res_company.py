@@ -9,7 +9,7 @@ PROCESS_TARGET_FIELDS = frozenset({
     "csp_feasibility_auto_accept", "csp_feasibility_required",
     "csp_delivery_reminder_days", "csp_delivery_autoconfirm_days",
     "csp_survey_id", "csp_survey_delay_days", "csp_survey_reminder_days", "csp_kpi_monthly",
-    "csp_material_sla_hours",
+    "csp_material_sla_hours", "csp_office_manager_id",
 })
 # The accountants' dunning settings (they may change them as accountants).
 DUNNING_FIELDS = frozenset({
@@ -33,6 +33,10 @@ class ResCompany(models.Model):
         "res.users", string="Head of Sales",
         help="Responsible for head-office orders and the owner of the process: "
              "receives the SLA breach activities of orders without a field rep.")
+    csp_office_manager_id = fields.Many2one(
+        "res.users", string="Office Manager",
+        help="Receives new customers' inquiries (by phone, e-mail, the portal): qualifies "
+             "them and assigns them to a salesperson (source document 003).")
 
     # The feasibility and profitability check's rules (subprocess b).
     csp_min_margin_percent = fields.Float(

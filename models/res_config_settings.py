@@ -10,6 +10,8 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.csp_fulfilment_sla_days", readonly=False)
     csp_head_of_sales_id = fields.Many2one(
         related="company_id.csp_head_of_sales_id", readonly=False)
+    csp_office_manager_id = fields.Many2one(
+        related="company_id.csp_office_manager_id", readonly=False)
     csp_feasibility_self_approval = fields.Boolean(
         related="company_id.csp_feasibility_self_approval", readonly=False)
     csp_calendar_id = fields.Many2one(

@@ -1,20 +1,25 @@
 """My Work: what waits for a person, as counts that open the records.
 
 A field rep's home (source document 004: every request has a responsible
-person and a deadline): his quotations to follow up, his late orders, his
-deliveries waiting for the customer, the materials to hand over, his open
-complaints and overdue activities.  Counted as the reader, through his
-record rules, one grouped query per kind for all the users read.
+person and a deadline): his inquiries to answer, his quotations to follow
+up, his late orders, his deliveries waiting for the customer, the materials
+to hand over, his open complaints and overdue activities.  The head of
+sales reads the same counts for every salesperson (*Reporting →
+Workload*).  Counted as the reader, through his record rules, one grouped
+query per kind for all the users read.
 """
 
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class ResUsers(models.Model):
     _inherit = "res.users"
 
+    csp_work_inquiry_count = fields.Integer(
+        string="Inquiries to Answer", compute="_compute_csp_work", groups="base.group_user")
     csp_work_quotation_count = fields.Integer(
         string="Quotations to Follow Up", compute="_compute_csp_work",
         groups="base.group_user")
@@ -67,6 +72,8 @@ class ResUsers(models.Model):
         field and its row in the view)."""
         today = fields.Date.context_today(self)
         return {
+            "csp_work_inquiry_count": (
+                "crm.lead", "user_id", self.env["crm.lead"]._csp_unanswered_domain()),
             "csp_work_quotation_count": (
                 "sale.order", "user_id", [("state", "in", ("draft", "sent"))]),
             "csp_work_late_count": (
@@ -103,3 +110,25 @@ class ResUsers(models.Model):
         for user in self:
             for name, per_user in counts.items():
                 user[name] = per_user.get(user._origin.id, 0)
+
+    def action_csp_work_records(self):
+        """The records behind one count of this person's work (the count's
+        field in the context key `csp_work`), as the reader may see them:
+        the head of sales opens a rep's late orders from *Workload*."""
+        self.ensure_one()
+        name = self.env.context.get("csp_work")
+        domains = self._csp_work_domains()
+        if name not in domains:
+            raise UserError(self.env._("There is no such count of work."))
+        model, user_field, domain = domains[name]
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("%(count)s: %(person)s",
+                               count=self._fields[name]._description_string(self.env),
+                               person=self.name),
+            "res_model": model,
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": [(user_field, "=", self.id), *domain],
+            "context": {"create": False},
+        }

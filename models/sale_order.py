@@ -39,6 +39,7 @@ class SaleOrder(models.Model):
         "csp_feedback_at", "csp_satisfaction_score", "csp_nps_score", "csp_nps_category",
         "csp_quality_score", "csp_on_time_answer", "csp_improvement",
         "csp_sla_kind", "csp_sla_deadline", "csp_sla_alerted_kind",
+        "csp_lost_reason_id",
     })
     # Bulk steps done by cron workers in committed batches (see csp.batch).
     _csp_batch_jobs = {
@@ -142,6 +143,7 @@ class SaleOrder(models.Model):
     def create(self, vals_list):
         orders = super().create(vals_list)
         orders._check_csp_rep_own_customer()
+        orders._csp_take_inquiry_time()
         return orders
 
     def write(self, vals):

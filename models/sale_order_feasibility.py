@@ -121,6 +121,8 @@ class SaleOrder(models.Model):
         """The customer got the company's answer: the feasibility SLA stops,
         after the working hours it took."""
         orders = self.filtered(lambda o: not o.csp_answered_at)
+        # The answer to the quotation answers the inquiry it was made from.
+        orders.opportunity_id._csp_record_answer(when)
         spent = self.env["resource.calendar"]._csp_work_hours_of(
             [(o, o.csp_received_at or when, when) for o in orders])
         for order in orders:

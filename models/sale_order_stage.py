@@ -331,6 +331,10 @@ class SaleOrder(models.Model):
                     closing[when].append(entries[order_id].id)
             for when, entry_ids in closing.items():
                 Log.browse(entry_ids)._csp_close(when)
+            # A quotation made from an inquiry starts its log with it.
+            inquiries = self._csp_inquiry_log_entries(
+                [move for move in moves if move[0] not in entries])
+            entries.update(inquiries)
             created = Log.create([{
                 "order_id": order_id,
                 "stage_id": stage_id,

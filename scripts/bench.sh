@@ -118,3 +118,4 @@ PYTHON
 else
     echo "OCA's account_credit_control could not be downloaded: no side-by-side figure"
 fi
+"$PY" "$CSP_ROOT/scripts/bench_funnel.py" -c "$CSP_CONF" -d csp_bench_dunning

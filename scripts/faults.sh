@@ -5,7 +5,7 @@
 # --max-cron-threads=1) on a throw-away copy of a small benchmark database,
 # loopback only; both stopped and the copy dropped at the end, whatever happens.
 #   FAULTS_CUSTOMERS (400) FAULTS_ORDERS (1600): the benchmark database, built
-#     once by generate_data.py (csp_bench_<customers>c_<orders>o) and reused
+#     once by generate_data.py (csp_bench_<customers>c_<orders>o_<inquiries>i) and reused
 #   FAULTS_BATCH (10) letters per batch; FAULTS_KILLS (2): 1 = only a cron
 #     worker, 2 = then the whole server running the next batch
 #   FAULTS_SEND_TIMEOUT (300) seconds for the run to be sent; FAULTS_KEEP_DB=1

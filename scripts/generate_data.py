@@ -15,7 +15,10 @@ database that has the addon installed, and creates:
   order, due 14-60 days later, numbered in date order); about 60 % of the
   invoices are paid, each by its own payment dated between the invoice date
   and ten days after the due date (never after today); the others are open,
-  most of them overdue.
+  most of them overdue;
+* I inquiries (``--inquiries``, default 1.5 x K) as CRM opportunities: one
+  per order, received on its day, the order linked to it, and the rest lost
+  with one of Odoo's lost reasons.
 
 Every record goes through the ORM (``create``, ``action_post``,
 ``_reconcile_plan``): computed fields, constraints, balances, residual
@@ -24,7 +27,7 @@ random draws are made up front from ``--seed``: a seed gives the same data
 whatever the batch size (dates are relative to the day it runs).
 
 ``--make-bench-db`` (what ``generate_data.sh`` runs) builds the benchmark
-template database ``csp_bench_<N>c_<K>o`` once: a copy of the project's
+template database ``csp_bench_<N>c_<K>o_<I>i`` once: a copy of the project's
 template database, the addon installed, this generator run on it, renamed to
 its final name only when complete.  An existing one is left as it is.
 
@@ -111,8 +114,10 @@ def parse_args(argv):
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--paid-ratio", type=float, default=0.6)
+    parser.add_argument("--inquiries", type=int, default=None,
+                        help="CRM inquiries (default: 1.5 x orders; one per order, the rest lost)")
     parser.add_argument("--make-bench-db", action="store_true",
-                        help="build the benchmark template database csp_bench_<N>c_<K>o "
+                        help="build the benchmark template database csp_bench_<N>c_<K>o_<I>i "
                         "(from a copy of the project's template) unless it exists")
     args = parser.parse_args(argv)
     if not args.make_bench_db and not (args.config and args.database):
@@ -326,6 +331,75 @@ class Generator:
             done += len(chunk)
             self.end_batch("orders", done, len(plan))
 
+    # -- inquiries -------------------------------------------------------------
+
+    def inquiry_plan(self, plan, customer_ids):
+        """One inquiry per order (received on the order's day), then the
+        lost ones: drawn up front from their own generator, so that the
+        orders are the same with or without inquiries."""
+        rng = random.Random(self.args.seed + 1)
+        total = self.args.inquiries if self.args.inquiries is not None else len(plan) * 3 // 2
+        items = [{"order_item": item} for item in plan[:total]]
+        for _index in range(max(total - len(plan), 0)):
+            items.append({"customer": customer_ids[rng.randrange(len(customer_ids))],
+                          "date": self.today - timedelta(days=rng.randrange(365)),
+                          "hour": rng.randint(7, 17), "lost": True})
+        for item in items:
+            item["channel"] = rng.randrange(5)
+            item["source"] = rng.randrange(10)
+            item["reason"] = rng.randrange(10)
+        return items
+
+    def create_inquiries(self, items, customers):
+        """CRM opportunities in batches, as imported (context csp_import:
+        they keep the order's salesperson, no routing activity); each order
+        linked to its inquiry; the others lost with a reason."""
+        Lead = self.env["crm.lead"].with_context(csp_import=True)
+        channels = [code for code, _label in Lead._fields["csp_channel"].selection]
+        sources = self.env["utm.source"].search([], limit=10, order="id").ids
+        reasons = self.env["crm.lost.reason"].search([], order="id").ids
+        done = 0
+        for chunk in self.batches(items):
+            values = []
+            for item in chunk:
+                order_item = item.get("order_item")
+                source = item.get("order_item") or item
+                customer = source["customer"]
+                received = datetime.combine(source["date"], datetime.min.time()).replace(
+                    hour=source["hour"])
+                values.append({
+                    "name": f"Bench inquiry {done + len(values):06d}",
+                    "type": "opportunity",
+                    "partner_id": customer,
+                    "user_id": customers[customer] or False,
+                    "csp_channel": channels[item["channel"] % len(channels)],
+                    "source_id": sources[item["source"] % len(sources)] if sources else False,
+                    "csp_received_at": received,
+                    "csp_answered_at": received if order_item else False,
+                })
+            with self.phase("inquiries: create"):
+                leads = Lead.create(values)
+            links = [(item["order_item"]["order"], lead.id)
+                     for item, lead in zip(chunk, leads, strict=True) if item.get("order_item")]
+            if links:
+                # The quotation made from the inquiry (a column sale_crm adds).
+                with self.phase("inquiries: link orders"):
+                    self.env.cr.execute(
+                        "UPDATE sale_order so SET opportunity_id = v.lead"
+                        "  FROM unnest(%s::int[], %s::int[]) AS v(sale, lead)"
+                        " WHERE so.id = v.sale",
+                        ([sale for sale, _lead in links], [lead for _sale, lead in links]))
+            with self.phase("inquiries: lost"):
+                by_reason = defaultdict(list)
+                for item, lead in zip(chunk, leads, strict=True):
+                    if item.get("lost") and reasons:
+                        by_reason[reasons[item["reason"] % len(reasons)]].append(lead.id)
+                for reason, lead_ids in by_reason.items():
+                    Lead.browse(lead_ids).action_set_lost(lost_reason_id=reason)
+            done += len(chunk)
+            self.end_batch("inquiries", done, len(items))
+        return done
+
     # -- invoices ----------------------------------------------------------------
 
     def invoice_values(self, item, order, journal, products):
@@ -516,6 +590,9 @@ class Generator:
         paid = sum(1 for item in plan if item["payment_date"])
         self.timed("payments (posted and reconciled)", paid,
                    self.create_payments, plan)
+        inquiries = self.inquiry_plan(plan, customer_ids)
+        self.timed("inquiries (CRM, a third lost)", len(inquiries),
+                   self.create_inquiries, inquiries, customers)
         print("\nGenerated (records, seconds, records/s, SQL queries/record):")
         total = 0.0
         for label, (count, elapsed, queries) in self.rates.items():
@@ -550,7 +627,8 @@ def make_bench_db(args):
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import odoo_db  # noqa: PLC0415 (the project's scripts folder is not a package)
 
-    name = f"csp_bench_{args.customers}c_{args.orders}o"
+    inquiries = args.inquiries if args.inquiries is not None else args.orders * 3 // 2
+    name = f"csp_bench_{args.customers}c_{args.orders}o_{inquiries}i"
     with odoo_db.locked(name):
         if odoo_db.db_exists(name):
             print(f">> benchmark database {name} exists")

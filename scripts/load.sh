@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make load`: a bounded load run, loopback only, that stops by itself.
 #
-# A throw-away copy of the small generated database (csp_bench_400c_1600o,
+# A throw-away copy of the small generated database (csp_bench_400c_1600o_2400i,
 # built once by generate_data.py) gets its people (scripts/load_data.py:
 # LOAD_REPS field reps, LOAD_PORTAL portal customers, a head-office user);
 # the production-like server of scripts/serve.sh serves it on free ports

@@ -13,6 +13,7 @@ from . import (
     test_foundation,
     test_hooks,
     test_hooks_kpi,
+    test_inquiries,
     test_install_history,
     test_kpi_report,
     test_lifecycle,

@@ -117,6 +117,23 @@ class OutsideCase(HttpCase):
         self.assertTrue(error, f"{record._name}.{method} was not refused")
         return error["data"]["name"], error["data"]["message"]
 
+    def refused_call(self, model, method, *args, **kwargs):
+        """A call that must fail: the error's class and the user's message."""
+        response = self.url_open(
+            f"/web/dataset/call_kw/{model}/{method}", data=json.dumps({
+                "jsonrpc": "2.0", "method": "call", "id": 1, "params": {
+                    "model": model, "method": method, "args": list(args),
+                    "kwargs": kwargs}}),
+            headers={"Content-Type": "application/json"}, timeout=120)
+        error = response.json().get("error")
+        self.assertTrue(error, f"{model}.{method} was not refused")
+        return error["data"]["name"], error["data"]["message"]
+
+    def refused_save(self, model, values, record_id=None):
+        """A form's save that must fail, as `refused_call`."""
+        return self.refused_call(model, "web_save", [record_id] if record_id else [], values,
+                                 specification={"display_name": {}})
+
     def save(self, model, values, record_id=None, context=None, specification=None):
         """The form's save: `web_save`, answering the record's id."""
         records = self.call(model, "web_save", [record_id] if record_id else [], values,

@@ -215,6 +215,13 @@ class TestAccessMatrix(CustomerProcessCase):
         w["partial"] = env["account.partial.reconcile"].search(
             [("debit_move_id.move_id", "=", invoice.id)], limit=1)
         w["token"] = cls._payment_token(customer)
+        # His customer's inquiry (routed to him as the salesperson), and its
+        # row of the funnel.
+        w["lead"] = env["crm.lead"].create({
+            "name": f"Matrix inquiry {customer.name}", "partner_id": customer.id,
+            "type": "opportunity", "csp_channel": "phone"})
+        env.flush_all()
+        w["funnel"] = env["csp.funnel"].search([("lead_id", "=", w["lead"].id)], limit=1)
         return w
 
     @classmethod
@@ -283,6 +290,8 @@ class TestAccessMatrix(CustomerProcessCase):
             "payment.token": pair("token"),
             "res.partner.bank": pair("bank"),
             "stock.reference": pair("reference"),
+            "crm.lead": pair("lead"),
+            "csp.funnel": pair("funnel"),
             "csp.complaint": pair("complaint"),
             "csp.complaint.line": pair("complaint_line"),
             "csp.complaint.stage": first("csp.complaint.stage"),
@@ -366,6 +375,10 @@ class TestAccessMatrix(CustomerProcessCase):
                 ("stock.return.picking", name,
                  {"active_model": "stock.picking", "active_id": picking.id},
                  {"picking_id": picking.id}, ("action_create_exchanges",)),
+                ("csp.order.lost", name, {},
+                 {"order_ids": [Command.set(w["quotation"].ids)],
+                  "lost_reason_id": self.env.ref(f"{MODULE}.lost_reason_refused").id},
+                 ("action_mark_lost",)),
             ]
         cells += [
             ("csp.dunning.wizard", "shared", {}, {}, ("action_run",)),
@@ -667,6 +680,8 @@ class TestAccessMatrix(CustomerProcessCase):
                                      "body": "Matrix", "message_type": "comment"},
             "csp.sales.material.send": lambda: {"material_id": self.material2.id,
                                                 "partner_id": customer.id},
+            "crm.lead": lambda: {"name": "Matrix inquiry", "partner_id": customer.id,
+                                 "type": "opportunity"},
         }
         if model in explicit:
             return explicit[model]()

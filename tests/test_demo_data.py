@@ -197,3 +197,16 @@ class TestDemoStory(OutsideCase):
         self.assertIn("Pompex Pumps", text)
         self.assertIn("The last twelve months", text)
         self.assertIn("Each target's monthly figure", text)
+
+    def test_todays_inquiries_wait_for_their_people(self):
+        """The new customers' inquiries wait for the office manager, the
+        existing customer's for his rep, each on their My Work."""
+        rep1 = self.env.ref("customer_service_process.user_rep1")
+        for user, count in ((self.head_office, 2), (rep1, 1)):
+            self.as_user(user)
+            mine = self.call("res.users", "web_read", [user.id],
+                             specification={"csp_work_inquiry_count": {}})[0]
+            self.assertEqual(mine["csp_work_inquiry_count"], count, user.login)
+        lead = self.env.ref("customer_service_process.inquiry_email_unknown")
+        self.assertEqual(lead.source_id,
+                         self.env.ref("customer_service_process.utm_source_not_asked"))

@@ -382,3 +382,28 @@ class TestWorkHooks(FeasibilityCase):
         with patch.object(Users, "_csp_work_domains", domains):
             self.assertEqual(rep.csp_work_quotation_count, 1)
         self.assertTrue(draft.exists())
+
+
+@tagged("post_install", "-at_install")
+class TestInquiryHooks(FeasibilityCase):
+
+    def test_inquiry_responsible_decides_the_routing(self):
+        """An addon sends every new customer's inquiry to the head of sales
+        instead of the office manager."""
+        self.company.csp_office_manager_id = self.head_office
+        Lead = type(self.env["crm.lead"])
+        original = Lead._get_csp_inquiry_responsible
+
+        def responsible(lead):
+            if lead.csp_new_customer:
+                return lead.company_id.csp_head_of_sales_id or self.manager
+            return original(lead)
+
+        values = {"name": "New hotel", "type": "opportunity", "contact_name": "Jan",
+                  "phone": "+48 600", "csp_channel": "email"}
+        leads = self.env["crm.lead"].with_user(self.head_office)
+        self.assertEqual(leads.create(dict(values)).user_id, self.head_office)
+        with patch.object(Lead, "_get_csp_inquiry_responsible", responsible):
+            self.assertEqual(leads.create(dict(values)).user_id, self.manager)
+            known = leads.create(dict(values, partner_id=self.rep_customer.id))
+            self.assertEqual(known.user_id, self.rep, "an existing customer's rep still")

@@ -19,6 +19,11 @@ class CspKpiDefinitions(models.AbstractModel):
                 "previous month, target +20 %.")),
             (self.env._("Active customers"),
              self.env._("Customers with an order confirmed in the period.")),
+            (self.env._("Funnel"), self.env._(
+                "Inquiries received in the period (CRM opportunities, and orders taken without "
+                "one) and how far each went: an offer (a quotation sent, confirmed or "
+                "answered), accepted, delivered (confirmed by the customer), paid; lost ones "
+                "by Odoo's lost reason and by the step they were lost at.")),
             (self.env._("Offer success rate"), self.env._(
                 "Orders of the period won (confirmed) out of those offered (sent, confirmed, "
                 "or answered).")),

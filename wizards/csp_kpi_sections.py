@@ -40,7 +40,8 @@ class CspKpiSections(models.AbstractModel):
         reorder sections; a new section also gets its sheet in the workbook
         and its part of the PDF, and its definition in `_csp_definitions`."""
         return [
-            "_csp_section_customers", "_csp_section_offers", "_csp_section_answer",
+            "_csp_section_customers", "_csp_section_funnel", "_csp_section_offers",
+            "_csp_section_answer",
             "_csp_section_fulfilment", "_csp_section_returns", "_csp_section_satisfaction",
             "_csp_section_money", "_csp_section_materials",
         ]

@@ -1,0 +1,86 @@
+"""Benchmark of the funnel and the workload (issue: inquiries in the CRM).
+
+    bench_funnel.py -c CONF -d DB [--runs 3]
+
+On a database made by the data generator (orders over a year, each with its
+CRM inquiry, and half as many again lost), as the head of sales (a process
+manager, through his record rules): the funnel pivot of the year by channel
+and by lost reason (`formatted_read_group`, as the web client asks it), the
+management report's funnel section for the year, and the workload of every
+salesperson and head-office employee (the counts of *Workload*).  Median of
+the runs, with the query count; the workload's query count is also read for
+one person, to show it does not grow with the number of people.  Target:
+each at most 2 s.  Nothing is committed.
+"""
+
+import argparse
+import statistics
+import sys
+import time
+
+from odoo_db import boot  # scripts/ is on sys.path: the script's own folder
+
+
+def timed(env, runs, work):
+    timings, queries = [], []
+    for _run in range(runs):
+        env.invalidate_all()
+        before = env.cr.sql_log_count
+        started = time.perf_counter()
+        work()
+        timings.append(time.perf_counter() - started)
+        queries.append(env.cr.sql_log_count - before)
+    return statistics.median(timings), queries[-1]
+
+
+def bench(env, runs):
+    company = env["sale.order"].search([], limit=1).company_id or env.company
+    head = env["res.users"].with_context(no_reset_password=True).create({
+        "name": "Bench Head of Sales", "login": "bench_head_of_sales",
+        "company_id": company.id, "company_ids": [(6, 0, company.ids)],
+        "group_ids": [(6, 0, [env.ref("customer_service_process.group_process_manager").id])]})
+    env.cr.execute("SELECT count(*), min(date), max(date) FROM csp_funnel")
+    inquiries, first, last = env.cr.fetchone()
+    as_head = env(user=head)
+    Funnel = as_head["csp.funnel"]
+    domain = [("date", ">=", first), ("date", "<=", last)]
+    measures = ["inquiry_count:sum", "offer_count:sum", "accepted_count:sum",
+                "delivered_count:sum", "paid_count:sum", "lost_count:sum"]
+    results = {
+        "funnel by channel": timed(env, runs, lambda: Funnel.formatted_read_group(
+            domain, ["channel"], measures)),
+        "funnel lost by reason and step": timed(env, runs, lambda: Funnel.formatted_read_group(
+            [*domain, ("lost_count", "=", 1)], ["lost_reason_id", "lost_at"], ["__count"])),
+    }
+    wizard = as_head["csp.kpi.report"].create({
+        "date_from": first.date(), "date_to": last.date(), "company_id": company.id})
+    results["report's funnel section"] = timed(env, runs, wizard._csp_section_funnel)
+    people = as_head["res.users"].search([
+        ("share", "=", False),
+        ("all_group_ids", "in", env.ref("sales_team.group_sale_salesman").id)])
+    count_fields = [name for name in people._fields if name.startswith("csp_work_")]
+    results[f"workload of {len(people)} people"] = timed(
+        env, runs, lambda: people.read(count_fields))
+    results["workload of 1 person"] = timed(env, runs, lambda: people[:1].read(count_fields))
+    print(f"funnel and workload, {inquiries} inquiries from {first:%Y-%m-%d} to "
+          f"{last:%Y-%m-%d}, as the head of sales (median of {runs}):")
+    for label, (seconds, queries) in results.items():
+        print(f"  {label:36s} {seconds:6.2f} s {queries:5d} queries"
+              f"{'  OVER 2 s' if seconds > 2 else ''}")
+    env.cr.rollback()
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-c", "--config", required=True)
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    odoo, registry = boot(args.config, args.database)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        bench(env, args.runs)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
