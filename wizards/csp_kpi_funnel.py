@@ -19,42 +19,53 @@ class CspKpiFunnel(models.AbstractModel):
     _name = "csp.kpi.funnel"
     _description = "Management Report Funnel"
 
-    def _csp_funnel_rows(self, group):
-        """[(group value, inquiries, offers, accepted, delivered, paid, lost)]
-        of the period's inquiries, per `group` (an SQL expression on f)."""
+    def _csp_funnel_groups(self):
+        """The period's inquiries summed per channel, per source, per
+        salesperson and per lost reason, in one pass over the funnel
+        (grouping sets): {dimension: [(value, inquiries, offers, accepted,
+        delivered, paid, lost, lost at the inquiry, lost at the offer)]}."""
         date_from, date_to = self._csp_bounds()
-        return self._q(SQL("""
-            SELECT %(group)s, %(sums)s
+        rows = self._q(SQL("""
+            SELECT GROUPING(f.channel), GROUPING(f.source_id), GROUPING(f.user_id),
+                   f.channel, f.source_id, f.user_id, f.lost_reason_id, %(sums)s,
+                   count(*) FILTER (WHERE f.lost_at = 'inquiry'),
+                   count(*) FILTER (WHERE f.lost_at = 'offer')
               FROM csp_funnel f
              WHERE f.date BETWEEN %(start)s AND %(end)s AND %(scope)s
-             GROUP BY 1 ORDER BY 2 DESC, 1
-        """, group=group, sums=SQL(", ").join(
-            SQL("sum(%s)", SQL.identifier("f", step)) for step in STEPS),
+             GROUP BY GROUPING SETS ((f.channel), (f.source_id), (f.user_id), (f.lost_reason_id))
+        """, sums=SQL(", ").join(SQL("sum(%s)", SQL.identifier("f", step)) for step in STEPS),
             start=date_from, end=date_to, scope=self._csp_scope("f")))
+        groups = {"channel": [], "source": [], "user": [], "lost": []}
+        for no_channel, no_source, no_user, channel, source, user, reason, *sums in rows:
+            if not no_channel:
+                groups["channel"].append((channel, *sums))
+            elif not no_source:
+                groups["source"].append((source, *sums))
+            elif not no_user:
+                groups["user"].append((user, *sums))
+            elif sums[5]:
+                groups["lost"].append((reason, *sums))
+        for values in groups.values():
+            values.sort(key=lambda row: (-row[1], str(row[0])))
+        return groups
 
     def _csp_section_funnel(self):
         env = self.env
+        groups = self._csp_funnel_groups()
         channels = dict(env["csp.funnel"]._fields["channel"]._description_selection(env))
-        lang = env.lang or "en_US"
-        by_channel = [[channels.get(row[0], row[0]), *row[1:]]
-                      for row in self._csp_funnel_rows(SQL("f.channel"))]
-        by_source = self._csp_funnel_rows(SQL(
-            "COALESCE((SELECT s.name FROM utm_source s WHERE s.id = f.source_id), %s)",
-            env._("Unknown")))
-        by_user = self._csp_funnel_rows(SQL(
-            "COALESCE((SELECT p.name FROM res_users u JOIN res_partner p ON p.id = u.partner_id"
-            " WHERE u.id = f.user_id), %s)", env._("Nobody")))
-        date_from, date_to = self._csp_bounds()
-        lost = self._q(SQL("""
-            SELECT COALESCE(r.name->>%(lang)s, r.name->>'en_US', %(none)s),
-                   count(*) FILTER (WHERE f.lost_at = 'inquiry'),
-                   count(*) FILTER (WHERE f.lost_at = 'offer'), count(*)
-              FROM csp_funnel f
-              LEFT JOIN crm_lost_reason r ON r.id = f.lost_reason_id
-             WHERE f.lost_count = 1 AND f.date BETWEEN %(start)s AND %(end)s AND %(scope)s
-             GROUP BY 1 ORDER BY 4 DESC, 1
-        """, lang=lang, none=env._("No reason given"), start=date_from, end=date_to,
-            scope=self._csp_scope("f")))
+        # Names only, whatever the reader may open.
+        sources = {source.id: source.name for source in env["utm.source"].sudo().browse(
+            [row[0] for row in groups["source"] if row[0]])}
+        users = {user.id: user.name for user in env["res.users"].sudo().browse(
+            [row[0] for row in groups["user"] if row[0]])}
+        reasons = {reason.id: reason.name for reason in env["crm.lost.reason"].sudo().browse(
+            [row[0] for row in groups["lost"] if row[0]])}
+        by_channel = [[channels.get(row[0], row[0]), *row[1:7]] for row in groups["channel"]]
+        by_source = [[sources.get(row[0]) or env._("Unknown"), *row[1:7]]
+                     for row in groups["source"]]
+        by_user = [[users.get(row[0]) or env._("Nobody"), *row[1:7]] for row in groups["user"]]
+        lost = sorted(([reasons.get(row[0]) or env._("No reason given"), row[7], row[8], row[6]]
+                       for row in groups["lost"]), key=lambda row: (-row[3], row[0]))
         totals = [sum(row[index] for row in by_channel) for index in range(1, 7)]
         inquiries, offers, accepted, delivered, paid, lost_count = totals
         steps = [env._("Inquiries"), env._("Offers"), env._("Accepted"), env._("Delivered"),
@@ -74,13 +85,10 @@ class CspKpiFunnel(models.AbstractModel):
             ],
             tables=[
                 (env._("Funnel by channel"), headers, by_channel),
-                (env._("Funnel by source"), [env._("Heard of Us Through"), *steps],
-                 [list(row) for row in by_source]),
-                (env._("Funnel by salesperson"), [env._("Salesperson"), *steps],
-                 [list(row) for row in by_user]),
+                (env._("Funnel by source"), [env._("Heard of Us Through"), *steps], by_source),
+                (env._("Funnel by salesperson"), [env._("Salesperson"), *steps], by_user),
                 (env._("Lost by reason"), [env._("Reason"), env._("At the inquiry"),
-                                           env._("At the offer"), env._("Lost")],
-                 [list(row) for row in lost]),
+                                           env._("At the offer"), env._("Lost")], lost),
             ],
             chart=list(zip(steps[:5], totals[:5], strict=True)),
             available=bool(inquiries))
