@@ -46,9 +46,8 @@ class CrmLead(models.Model):
 
     @api.model
     def _default_csp_channel(self):
-        if self.env.user.has_group("customer_service_process.group_field_rep"):
-            return "visit"
-        return "phone"
+        # As for a quotation: a rep's visit, else the phone.
+        return self.env["sale.order"]._default_csp_channel()
 
     @api.depends("partner_id.commercial_partner_id.csp_customer_since",
                  "partner_id.commercial_partner_id.user_id")

@@ -95,6 +95,13 @@ class CspDemo(models.AbstractModel):
         out."""
         calendar = company.resource_calendar_id
         tz = pytz.timezone(calendar.tz or "UTC")
+
+        def arrival(day, local_time):
+            """That local time of that day, moved into working hours (naive UTC)."""
+            local = tz.localize(datetime.combine(day, local_time))
+            return calendar.plan_hours(0.01, local.astimezone(pytz.utc).replace(tzinfo=None),
+                                       compute_leaves=True)
+
         Partner = self.env["res.partner"].sudo()
         customers = Partner.search([("company_id", "=", company.id), ("customer_rank", ">", 0),
                                     ("is_company", "=", True)], order="id")
@@ -117,10 +124,8 @@ class CspDemo(models.AbstractModel):
             for index in range(count):
                 partner = newcomer if newcomer and index == 0 else rng.choice(customers)
                 day = rng.randint(1, 27)
-                local = tz.localize(datetime.combine(
-                    month.replace(day=day), time(rng.randint(8, 14), rng.choice((0, 15, 30, 45)))))
-                received = calendar.plan_hours(0.01, local.astimezone(pytz.utc).replace(
-                    tzinfo=None), compute_leaves=True)
+                received = arrival(month.replace(day=day), time(
+                    rng.randint(8, 14), rng.choice((0, 15, 30, 45))))
                 plan = {"partner": partner, "received": received}
                 plans.append(plan)
                 # Most inquiries now come through the CRM; a new customer's always.
@@ -162,10 +167,8 @@ class CspDemo(models.AbstractModel):
         for back in range(HISTORY_MONTHS, 0, -1):
             month = today.replace(day=1) - relativedelta(months=back)
             for _index in range(rng.randint(1, 3)):
-                local = tz.localize(datetime.combine(
-                    month.replace(day=rng.randint(1, 27)), time(rng.randint(8, 14))))
-                received = calendar.plan_hours(0.01, local.astimezone(pytz.utc).replace(
-                    tzinfo=None), compute_leaves=True)
+                received = arrival(month.replace(day=rng.randint(1, 27)),
+                                   time(rng.randint(8, 14)))
                 plans.append({"partner": rng.choice(customers), "received": received,
                               "inquiry": True, "inquiry_only": True,
                               "lost": calendar.plan_hours(rng.uniform(1, 12), received,

@@ -15,13 +15,17 @@ class SaleOrder(models.Model):
         "crm.lost.reason", string="Lost Reason", copy=False, readonly=True,
         help="Why the customer did not take the quotation (Mark as Lost).")
 
+    def _csp_check_quotations(self):
+        """Only a quotation is lost: a confirmed order is cancelled."""
+        if self.filtered(lambda order: order.state not in ("draft", "sent")):
+            raise UserError(self.env._(
+                "Only quotations are lost; cancel a confirmed order instead."))
+
     def action_csp_mark_lost(self):
         """The Mark as Lost dialog for these quotations, for who may change
         them."""
         self.check_access("write")
-        if self.filtered(lambda order: order.state not in ("draft", "sent")):
-            raise UserError(self.env._(
-                "Only quotations are lost; cancel a confirmed order instead."))
+        self._csp_check_quotations()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "customer_service_process.action_csp_order_lost")
         action["context"] = {"default_order_ids": self.ids}

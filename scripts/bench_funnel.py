@@ -14,23 +14,10 @@ each at most 2 s.  Nothing is committed.
 """
 
 import argparse
-import statistics
 import sys
-import time
 
-from odoo_db import boot  # scripts/ is on sys.path: the script's own folder
-
-
-def timed(env, runs, work):
-    timings, queries = [], []
-    for _run in range(runs):
-        env.invalidate_all()
-        before = env.cr.sql_log_count
-        started = time.perf_counter()
-        work()
-        timings.append(time.perf_counter() - started)
-        queries.append(env.cr.sql_log_count - before)
-    return statistics.median(timings), queries[-1]
+from bench_kpi import timed  # scripts/ is on sys.path: the script's own folder
+from odoo_db import boot
 
 
 def bench(env, runs):

@@ -104,30 +104,27 @@ class OutsideCase(HttpCase):
                 "model": record._name, "method": method, "args": [record.ids],
                 "kwargs": {"context": context or {}}}, timeout=120)
 
-    def refused(self, record, method, context=None):
-        """A button that must fail: the error's class and the message the
-        user reads in his language (as the web client's dialog shows it)."""
+    def _refused(self, route, model, method, args, kwargs):
+        """A JSON-RPC request that must fail: the error's class and the
+        message the user reads in his language (as the web client's dialog
+        shows it)."""
         response = self.url_open(
-            f"/web/dataset/call_button/{record._name}/{method}", data=json.dumps({
+            f"/web/dataset/{route}/{model}/{method}", data=json.dumps({
                 "jsonrpc": "2.0", "method": "call", "id": 1, "params": {
-                    "model": record._name, "method": method, "args": [record.ids],
-                    "kwargs": {"context": context or {}}}}),
-            headers={"Content-Type": "application/json"}, timeout=120)
-        error = response.json().get("error")
-        self.assertTrue(error, f"{record._name}.{method} was not refused")
-        return error["data"]["name"], error["data"]["message"]
-
-    def refused_call(self, model, method, *args, **kwargs):
-        """A call that must fail: the error's class and the user's message."""
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}", data=json.dumps({
-                "jsonrpc": "2.0", "method": "call", "id": 1, "params": {
-                    "model": model, "method": method, "args": list(args),
-                    "kwargs": kwargs}}),
+                    "model": model, "method": method, "args": args, "kwargs": kwargs}}),
             headers={"Content-Type": "application/json"}, timeout=120)
         error = response.json().get("error")
         self.assertTrue(error, f"{model}.{method} was not refused")
         return error["data"]["name"], error["data"]["message"]
+
+    def refused(self, record, method, context=None):
+        """A button that must fail, as `_refused`."""
+        return self._refused("call_button", record._name, method, [record.ids],
+                             {"context": context or {}})
+
+    def refused_call(self, model, method, *args, **kwargs):
+        """A call that must fail, as `_refused`."""
+        return self._refused("call_kw", model, method, list(args), kwargs)
 
     def refused_save(self, model, values, record_id=None):
         """A form's save that must fail, as `refused_call`."""

@@ -82,11 +82,11 @@ class CspKpiSections(models.AbstractModel):
 
     # ------------------------------------------------------------ sections
 
-    def _csp_section_customers(self):
-        # The trend of the last twelve months (and the month before them,
-        # for the first one's growth), whatever the period.
-        start = self.date_to.replace(day=1) - relativedelta(months=12)
-        rows = self._q(SQL("""
+    def _csp_new_customers_per_month(self, start, end):
+        """{first day of a month: customers whose first confirmed order
+        (Customer Since) falls in it, with a confirmed order in the report's
+        scope}, from `start` to `end`."""
+        return dict(self._q(SQL("""
             SELECT date_trunc('month', p.csp_customer_since)::date, count(DISTINCT p.id)
               FROM res_partner p
              WHERE p.csp_customer_since BETWEEN %(start)s AND %(end)s
@@ -94,9 +94,14 @@ class CspKpiSections(models.AbstractModel):
                             WHERE so.partner_id IN (SELECT c.id FROM res_partner c
                                                      WHERE c.commercial_partner_id = p.id)
                               AND so.state = 'sale' AND %(scope)s)
-             GROUP BY 1 ORDER BY 1
-        """, start=start, end=self.date_to, scope=self._csp_scope()))
-        counts = dict(rows)
+             GROUP BY 1
+        """, start=start, end=end, scope=self._csp_scope())))
+
+    def _csp_section_customers(self):
+        # The trend of the last twelve months (and the month before them,
+        # for the first one's growth), whatever the period.
+        start = self.date_to.replace(day=1) - relativedelta(months=12)
+        counts = self._csp_new_customers_per_month(start, self.date_to)
         months, month = [], start
         while month <= self.date_to:
             months.append(month)

@@ -98,18 +98,8 @@ class CspKpiTrend(models.AbstractModel):
 
     def _csp_trend_growth(self, months):
         """{month: % more new customers than the month before}."""
-        self.env.cr.execute(SQL("""
-            SELECT date_trunc('month', p.csp_customer_since)::date, count(DISTINCT p.id)
-              FROM res_partner p
-             WHERE p.csp_customer_since BETWEEN %(start)s AND %(end)s
-               AND EXISTS (SELECT 1 FROM sale_order so
-                            WHERE so.partner_id IN (SELECT c.id FROM res_partner c
-                                                     WHERE c.commercial_partner_id = p.id)
-                              AND so.state = 'sale' AND %(scope)s)
-             GROUP BY 1
-        """, start=months[0] - relativedelta(months=1), end=self.date_to,
-            scope=self._csp_scope()))
-        counts = dict(self.env.cr.fetchall())
+        counts = self._csp_new_customers_per_month(months[0] - relativedelta(months=1),
+                                                   self.date_to)
         growth = {}
         for month in months:
             before = counts.get(month - relativedelta(months=1), 0)

@@ -3,7 +3,6 @@ the quotation is cancelled with its reason, and the inquiry it was made
 from is lost with the same reason once none of its quotations is left."""
 
 from odoo import fields, models
-from odoo.exceptions import UserError
 
 
 class CspOrderLost(models.TransientModel):
@@ -16,9 +15,7 @@ class CspOrderLost(models.TransientModel):
     def action_mark_lost(self):
         self.ensure_one()
         orders = self.order_ids
-        if orders.filtered(lambda order: order.state not in ("draft", "sent")):
-            raise UserError(self.env._(
-                "Only quotations are lost; cancel a confirmed order instead."))
+        orders._csp_check_quotations()
         orders.check_access("write")
         orders.with_context(disable_cancel_warning=True)._action_cancel()
         orders.sudo().write({"csp_lost_reason_id": self.lost_reason_id.id})
