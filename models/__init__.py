@@ -34,6 +34,7 @@ from . import (
     csp_order_stage_log,
     csp_process,
     csp_process_metric,
+    csp_process_target,
     csp_process_role,
     csp_process_step,
     csp_sales_material,

@@ -26,16 +26,18 @@ class CrmLead(models.Model):
         string="Answer Alert Sent", copy=False, readonly=True,
         help="The missed answer target already has its activity, so that it gets only one.")
 
-    @api.depends("csp_received_at", "company_id.csp_feasibility_sla_hours",
-                 "company_id.resource_calendar_id")
+    @api.depends("csp_received_at", "company_id.resource_calendar_id")
     def _compute_csp_answer_deadline(self):
+        # The process card's answer target that applied when it was received.
+        answer_target = self.env["csp.process.metric"]._csp_target_getter("answer_time")
         groups = defaultdict(list)
         for lead in self:
             lead.csp_answer_deadline = False
             company = lead.company_id or self.env.company
             if lead.csp_received_at and company.resource_calendar_id:
-                groups[(company.resource_calendar_id, company.csp_feasibility_sla_hours)].append(
-                    lead)
+                hours = answer_target(company, lead.csp_received_at.date())
+                if hours is not None:
+                    groups[(company.resource_calendar_id, hours)].append(lead)
         for (calendar, hours), leads in groups.items():
             planned = calendar._csp_plan_hours_batch(hours, [lead.csp_received_at
                                                              for lead in leads])

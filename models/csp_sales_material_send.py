@@ -100,11 +100,13 @@ class CspSalesMaterialSend(models.Model):
         """Working hours from the approval to `when`."""
         spent = self.env["resource.calendar"]._csp_work_hours_of(
             [(send, send.approved_at or when, when) for send in self])
+        target = self.env["csp.process.metric"]._csp_target_getter("materials_time")
         for send in self:
             hours = spent[send][0]
             values = {field_name: hours}
             if field_name == "hours_to_receive":
-                values["on_time"] = hours <= send.company_id.csp_material_sla_hours
+                limit = target(send.company_id, (send.approved_at or when).date())
+                values["on_time"] = limit is None or hours <= limit
             send.write(values)
 
     def _csp_mark_sent(self, when=None):

@@ -11,6 +11,12 @@ PROCESS_TARGET_FIELDS = frozenset({
     "csp_survey_id", "csp_survey_delay_days", "csp_survey_reminder_days", "csp_kpi_monthly",
     "csp_material_sla_hours", "csp_office_manager_id",
 })
+# The company fields that show a process card's target (its metric's code).
+TARGET_FIELDS = {
+    "csp_feasibility_sla_hours": "answer_time",
+    "csp_fulfilment_sla_days": "fulfilment_time",
+    "csp_material_sla_hours": "materials_time",
+}
 # The accountants' dunning settings (they may change them as accountants).
 DUNNING_FIELDS = frozenset({
     "csp_dunning_enabled", "csp_dunning_auto_send", "csp_dunning_fee_product_id",
@@ -22,13 +28,20 @@ class ResCompany(models.Model):
     _inherit = "res.company"
 
     # Targets of source document 000, counted on the company's working calendar.
+    # They live on the process cards (csp.process.target): these fields show
+    # and change the target that applies today.
     csp_feasibility_sla_hours = fields.Float(
-        string="Feasibility Answer Target (working hours)", default=8.0,
+        string="Feasibility Answer Target (working hours)",
+        compute="_compute_csp_targets", inverse="_inverse_csp_feasibility_sla_hours",
         help="From the order received to the answer to the customer whether it can "
-             "be fulfilled.")
+             "be fulfilled (the process card's metric answer_time).")
     csp_fulfilment_sla_days = fields.Float(
-        string="Fulfilment Target (working days)", default=14.0,
-        help="From the order accepted to the delivery confirmed by the customer.")
+        string="Fulfilment Target (working days)",
+        compute="_compute_csp_targets", inverse="_inverse_csp_fulfilment_sla_days",
+        help="From the order accepted to the delivery confirmed by the customer (the "
+             "process card's metric fulfilment_time).")
+    csp_target_ids = fields.One2many(
+        "csp.process.target", "company_id", string="Targets of the Process Cards")
     csp_head_of_sales_id = fields.Many2one(
         "res.users", string="Head of Sales",
         help="Responsible for head-office orders and the owner of the process: "
@@ -85,9 +98,10 @@ class ResCompany(models.Model):
         help="One reminder this many days after the invitation; 0: none.")
 
     csp_material_sla_hours = fields.Float(
-        string="Sales Materials Target (working hours)", default=5.0,
+        string="Sales Materials Target (working hours)",
+        compute="_compute_csp_targets", inverse="_inverse_csp_material_sla_hours",
         help="From a sales material approved to its receipt by each customer (source "
-             "document 000).")
+             "document 000; the process card's metric materials_time).")
     csp_kpi_monthly = fields.Boolean(
         string="E-mail the Monthly Report",
         help="On the first of each month, last month's management report goes to the "
@@ -120,12 +134,38 @@ class ResCompany(models.Model):
                     "negative "
                     "(%(company)s).", company=company.name))
 
-    @api.constrains("csp_feasibility_sla_hours", "csp_fulfilment_sla_days")
-    def _check_csp_sla_targets(self):
+    @api.depends("csp_target_ids.target", "csp_target_ids.date_from")
+    def _compute_csp_targets(self):
+        today = fields.Date.context_today(self)
+        for field_name, code in TARGET_FIELDS.items():
+            target = self.env["csp.process.metric"]._csp_target_getter(code)
+            for company in self:
+                company[field_name] = target(company, today) or 0.0
+
+    # One inverse per field: while one is written, the others are not
+    # readable (the ORM protects the fields of one compute method).
+    def _inverse_csp_feasibility_sla_hours(self):
+        self._csp_write_target("csp_feasibility_sla_hours")
+
+    def _inverse_csp_fulfilment_sla_days(self):
+        self._csp_write_target("csp_fulfilment_sla_days")
+
+    def _inverse_csp_material_sla_hours(self):
+        self._csp_write_target("csp_material_sla_hours")
+
+    def _csp_write_target(self, field_name):
+        code = TARGET_FIELDS[field_name]
         for company in self:
-            if company.csp_feasibility_sla_hours < 0 or company.csp_fulfilment_sla_days < 0:
-                raise ValidationError(self.env._(
-                    "An SLA target cannot be negative (%(company)s).", company=company.name))
+            value = company[field_name]
+            if value != company._csp_target(code):
+                self.env["csp.process.target"]._csp_write_current(code, company, value)
+
+    def _csp_target(self, code, day=None):
+        """The company's target of the card metric `code` on `day` (today by
+        default), or None when no card measures it."""
+        self.ensure_one()
+        target = self.env["csp.process.metric"]._csp_target_getter(code)
+        return target(self, day or fields.Date.context_today(self))
 
     @api.constrains("csp_min_margin_percent", "csp_overdue_limit")
     def _check_csp_feasibility_rules(self):

@@ -125,10 +125,12 @@ class SaleOrder(models.Model):
         orders.opportunity_id._csp_record_answer(when)
         spent = self.env["resource.calendar"]._csp_work_hours_of(
             [(o, o.csp_received_at or when, when) for o in orders])
+        target = self.env["csp.process.metric"]._csp_target_getter("answer_time")
         for order in orders:
             hours = spent[order][0]
+            limit = target(order.company_id, (order.csp_received_at or when).date())
             order.sudo().write({
                 "csp_answered_at": when,
                 "csp_answer_hours": hours,
-                "csp_answer_on_time": hours <= order.company_id.csp_feasibility_sla_hours,
+                "csp_answer_on_time": limit is None or hours <= limit,
             })

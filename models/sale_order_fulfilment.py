@@ -54,9 +54,11 @@ class SaleOrder(models.Model):
         orders = self.filtered(lambda o: o.csp_accepted_at and o.csp_delivered_at)
         spent = self.env["resource.calendar"]._csp_work_hours_of(
             [(o, o.csp_accepted_at, o.csp_delivered_at) for o in orders])
+        target = self.env["csp.process.metric"]._csp_target_getter("fulfilment_time")
         for order in orders:
             days = spent[order][1]
+            limit = target(order.company_id, order.csp_accepted_at.date())
             order.sudo().write({
                 "csp_fulfilment_days": days,
-                "csp_fulfilment_on_time": days <= order.company_id.csp_fulfilment_sla_days,
+                "csp_fulfilment_on_time": limit is None or days <= limit,
             })

@@ -46,25 +46,32 @@ class SaleOrder(models.Model):
 
     @api.depends(
         "csp_received_at", "csp_answered_at", "csp_accepted_at", "csp_delivered_at",
-        "csp_paid_at", "csp_stage_id", "company_id.csp_feasibility_sla_hours",
-        "company_id.csp_fulfilment_sla_days", "company_id.resource_calendar_id",
+        "csp_paid_at", "csp_stage_id", "company_id.resource_calendar_id",
         "order_line.invoice_lines.move_id.invoice_date_due",
     )
     def _compute_csp_sla(self):
+        # The targets of the process card that applied when the clock
+        # started: a target changed later changes the orders that start after.
         kinds = {}
         for order in self:
             kinds[order] = order._csp_running_sla()
+        metrics = self.env["csp.process.metric"]
+        answer_target = metrics._csp_target_getter("answer_time")
+        fulfilment_target = metrics._csp_target_getter("fulfilment_time")
         # Plan all deadlines of one calendar and target in one computation.
         groups = defaultdict(list)
         for order, kind in kinds.items():
             company = order.company_id or self.env.company
-            if kind == "feasibility":
-                groups[(company.resource_calendar_id, company.csp_feasibility_sla_hours)].append(
-                    (order, order.csp_received_at))
-            elif kind == "fulfilment":
-                calendar = company.resource_calendar_id
-                hours = company.csp_fulfilment_sla_days * (calendar.hours_per_day or 8.0)
-                groups[(calendar, hours)].append((order, order.csp_accepted_at))
+            calendar = company.resource_calendar_id
+            if kind == "feasibility" and order.csp_received_at:
+                hours = answer_target(company, order.csp_received_at.date())
+                if hours is not None:
+                    groups[(calendar, hours)].append((order, order.csp_received_at))
+            elif kind == "fulfilment" and order.csp_accepted_at:
+                days = fulfilment_target(company, order.csp_accepted_at.date())
+                if days is not None:
+                    groups[(calendar, days * (calendar.hours_per_day or 8.0))].append(
+                        (order, order.csp_accepted_at))
         deadlines = {}
         for (calendar, hours), pairs in groups.items():
             if not calendar:

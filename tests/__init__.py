@@ -28,5 +28,6 @@ from . import (
     test_sales_materials,
     test_screens,
     test_sla,
+    test_targets,
     test_translations,
 )

@@ -1,5 +1,6 @@
 # First: the management report's mixins, then the report, then what extends it.
-from . import csp_kpi_chart, csp_kpi_definitions, csp_kpi_sections, csp_kpi_trend, csp_kpi_xlsx  # noqa: I001
+from . import csp_kpi_chart, csp_kpi_definitions, csp_kpi_goals, csp_kpi_sections  # noqa: I001
+from . import csp_kpi_trend, csp_kpi_xlsx
 from . import csp_kpi_funnel
 from . import csp_kpi_report
 from . import csp_kpi_monthly

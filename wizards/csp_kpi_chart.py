@@ -68,17 +68,12 @@ class CspKpiChart(models.AbstractModel):
         found = re.search(r"[-+]?\d+(?:[.,]\d+)?", str(value).replace("\xa0", ""))
         return float(found.group().replace(",", ".")) if found else None
 
-    def _csp_svg_targets(self, sections, width=720):
-        """Each target of the period against its actual, one row each, on
-        its own scale: the bar is the actual (green met, red missed, grey
-        without a verdict), the black mark the target."""
-        rows = []
-        for section in sections:
-            for label, value, target, met in section["metrics"]:
-                if target is None:
-                    continue
-                rows.append((f"{section['title']}: {label}", self._csp_number(value),
-                             self._csp_number(target), met))
+    def _csp_svg_targets(self, goals, width=720):
+        """Each card metric of the period against its target (`_csp_goals`),
+        one row each, on its own scale: the bar is the actual (green met, red
+        missed, grey without a verdict), the black mark the target."""
+        rows = [(label, self._csp_number(value), self._csp_number(target), met)
+                for _card, label, value, target, met, _note in goals if target is not None]
         if not rows:
             return ""
         row_h, label_w, right = 30, 300, 70

@@ -13,10 +13,15 @@ class CspKpiDefinitions(models.AbstractModel):
         """(name, definition) of each figure.  Override (on csp.kpi.report)
         to define the figures of a section an addon adds."""
         return [
+            (self.env._("Targets"), self.env._(
+                "Every metric of the company's process cards, against the target that applied "
+                "to the company on the period's last day (the card's target, or the company's "
+                "own from Process Targets); met or missed as the metric compares (at most, at "
+                "least, exactly).")),
             (self.env._("New customers"), self.env._(
                 "Customers whose first confirmed order (Customer Since) falls in the month, "
                 "among those with a confirmed order in the report's scope; growth against the "
-                "previous month, target +20 %.")),
+                "previous month.")),
             (self.env._("Active customers"),
              self.env._("Customers with an order confirmed in the period.")),
             (self.env._("Funnel"), self.env._(
@@ -29,18 +34,21 @@ class CspKpiDefinitions(models.AbstractModel):
                 "or answered).")),
             (self.env._("Answer time"), self.env._(
                 "Working hours from the order received to the answer sent to the customer, for "
-                "orders answered in the period; target: the company's feasibility answer "
-                "target; percentiles are continuous.")),
+                "orders answered in the period; each order against the answer target that applied "
+                "when it was received; percentiles are continuous.")),
             (self.env._("Fulfilment"), self.env._(
                 "Working days from the order accepted to its last delivery confirmed by the "
-                "customer, for orders delivered in the period; target: the company's "
-                "fulfilment target.")),
+                "customer, for orders delivered in the period; each order against the fulfilment "
+                "target that applied when it was accepted. Manufacturing late: manufacturing "
+                "orders finished in the period after the delivery date promised on their "
+                "sales order.")),
             (self.env._("Returns"), self.env._(
                 "Quantity customers sent back in the period, against the quantity delivered to "
-                "customers in the period; target 0.")),
+                "customers in the period.")),
             (self.env._("Complaints"), self.env._(
                 "Complaints received in the period by type; resolution time in working days "
-                "for those closed, against their type's target.")),
+                "for those closed, against their type's target; per 100 orders confirmed in the "
+                "period; resolved within their deadline: of those closed in the period.")),
             (self.env._("Satisfaction"), self.env._(
                 "Response rate of the surveys sent in the period; average overall satisfaction "
                 "(1-5); NPS = % promoters (9-10) - % detractors (0-6).")),

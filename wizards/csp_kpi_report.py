@@ -24,7 +24,7 @@ CHANNELS = [("all", "All"), ("head_office", "Head office"), ("field", "Field rep
 class CspKpiReport(models.TransientModel):
     _name = "csp.kpi.report"
     _inherit = ["csp.kpi.sections", "csp.kpi.definitions", "csp.kpi.xlsx", "csp.kpi.chart",
-                "csp.kpi.trend", "csp.kpi.funnel"]
+                "csp.kpi.trend", "csp.kpi.funnel", "csp.kpi.goals"]
     _description = "Management Report"
 
     date_from = fields.Date(required=True, default=lambda self: self._default_dates()[0])

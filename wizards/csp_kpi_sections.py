@@ -51,8 +51,10 @@ class CspKpiSections(models.AbstractModel):
         self.ensure_one()
         self._csp_check_company()
         self.env.flush_all()
+        sections = [getattr(self, method)() for method in self._get_kpi_sections()]
         return {
-            "sections": [getattr(self, method)() for method in self._get_kpi_sections()],
+            "sections": sections,
+            "goals": self._csp_goals(sections),
             "by_channel": self._csp_split("csp_service"),
             "by_rep": self._csp_split("user_id"),
             "trends": self._get_kpi_trends(),
@@ -64,13 +66,19 @@ class CspKpiSections(models.AbstractModel):
         return self.env.cr.fetchall()
 
     def _section(self, key, title, metrics, *, tables=(), raw=None, chart=None,
-                 available=True):
+                 available=True, goals=None):
         """One section: `metrics` are (label, value, target, met) with met True,
         False or None (no target); `tables` are (title, headers, rows); `raw`
         is (headers, rows), the rows behind the figures (in the workbook);
-        `chart` is (label, value) points (a bar chart in the PDF)."""
+        `chart` is (label, value) points (a bar chart in the PDF); `goals`
+        is {code of a card metric: the figure that measures it}."""
         return {"key": key, "title": title, "metrics": metrics, "tables": list(tables),
-                "raw": raw, "chart": chart, "available": available}
+                "raw": raw, "chart": chart, "available": available, "goals": goals or {}}
+
+    def _csp_measured(self, code, label, value):
+        """A figure that measures the card metric `code`: (label, value,
+        the card's target, met)."""
+        return (label, value, *self._csp_goal(code, value))
 
     def _fmt_pct(self, value):
         if value is None:
@@ -120,18 +128,20 @@ class CspKpiSections(models.AbstractModel):
         """, date_from, date_to, self._csp_scope()))
         last = table[-1] if table else None
         growth = last[3] if last and last[3] != "-" else None
+        new = last[1] if last else 0
         return self._section(
             "customers", self.env._("Customers"),
             metrics=[
                 # The month the figure is of, named: the report's last month.
-                (self.env._("New customers in %(month)s",
-                            month=format_date(self.env, months[-1], date_format="LLLL y")),
-                 last[1] if last else 0, None, None),
-                (self.env._("Growth against the month before"),
-                 f"{growth} %" if growth is not None else "-", "+20 %",
-                 None if growth is None else growth >= 20.0),
+                self._csp_measured("new_customers", self.env._(
+                    "New customers in %(month)s",
+                    month=format_date(self.env, months[-1], date_format="LLLL y")), new),
+                self._csp_measured("new_customers_growth",
+                                   self.env._("Growth against the month before"),
+                                   self._fmt_pct(growth)),
                 (self.env._("Active customers"), active, None, None),
             ],
+            goals={"new_customers": new, "new_customers_growth": growth},
             tables=[(self.env._("New customers per month"),
                      [self.env._("Month"), self.env._("New"), self.env._("Previous month"),
                       self.env._("Growth %")], table)],
@@ -155,16 +165,19 @@ class CspKpiSections(models.AbstractModel):
              WHERE so.state = 'cancel' AND so.date_order BETWEEN %s AND %s AND %s
              GROUP BY 1 ORDER BY 2 DESC, 1
         """, self.env._("Cancelled"), date_from, date_to, self._csp_scope()))
+        success = pct(won, offered)
         return self._section(
             "offers", self.env._("Offers"),
             metrics=[(self.env._("Offers"), offered, None, None),
-                     (self.env._("Won"), won, None, None),
-                     (self.env._("Success rate"), self._fmt_pct(pct(won, offered)), None, None)],
+                     self._csp_measured("orders_per_channel", self.env._("Won"), won),
+                     self._csp_measured("offer_success", self.env._("Success rate"),
+                                        self._fmt_pct(success))],
+            goals={"offer_success": success, "orders_per_channel": won},
             tables=[(self.env._("Lost orders by reason"),
                      [self.env._("Reason"), self.env._("Orders")], [list(r) for r in lost])],
             available=bool(offered or lost))
 
-    def _csp_duration(self, key, title, *, field, on_time, stamp, target, unit, raw_fields):
+    def _csp_duration(self, key, title, *, field, on_time, stamp, code, unit, raw_fields):
         date_from, date_to = self._csp_bounds()
         [(count, avg, median, p90, timely)] = self._q(SQL("""
             SELECT count(*), avg(%(f)s), percentile_cont(0.5) WITHIN GROUP (ORDER BY %(f)s),
@@ -187,7 +200,9 @@ class CspKpiSections(models.AbstractModel):
             f=SQL.identifier("so", field), ok=SQL.identifier("so", on_time),
             stamp=SQL.identifier("so", stamp), start=date_from, end=date_to,
             scope=self._csp_scope()))
-        late = [[row[0], row[1], round(row[-2], 2), round(row[-2] - target, 2)]
+        _metric, target = self._csp_target(code)
+        late = [[row[0], row[1], round(row[-2], 2),
+                 round(row[-2] - target, 2) if target is not None else "-"]
                 for row in raw if not row[-1]]
         orders = self.env["sale.order"]
         services = dict(orders._fields["csp_service"]._description_selection(self.env))
@@ -196,8 +211,8 @@ class CspKpiSections(models.AbstractModel):
             key, title,
             metrics=[
                 (self.env._("Orders"), count, None, None),
-                (self.env._("Average (%(unit)s)", unit=unit), rounded[0], target,
-                 None if avg is None else avg <= target),
+                self._csp_measured(code, self.env._("Average (%(unit)s)", unit=unit),
+                                   rounded[0]),
                 (self.env._("Median (%(unit)s)", unit=unit), rounded[1], None, None),
                 (self.env._("90th percentile (%(unit)s)", unit=unit), rounded[2], None, None),
                 (self.env._("Within the target"), self._fmt_pct(pct(timely, count)),
@@ -211,21 +226,36 @@ class CspKpiSections(models.AbstractModel):
                     for name in raw_fields),
                   unit, self.env._("On time")],
                  [[row[0], row[1], services.get(row[2], row[2]), *row[3:]] for row in raw]),
-            available=bool(count))
+            available=bool(count), goals={code: rounded[0]})
 
     def _csp_section_answer(self):
         return self._csp_duration(
             "answer", self.env._("Answer time"), field="csp_answer_hours",
             on_time="csp_answer_on_time", stamp="csp_answered_at",
-            target=self.company_id.csp_feasibility_sla_hours, unit=self.env._("working hours"),
+            code="answer_time", unit=self.env._("working hours"),
             raw_fields=["csp_received_at", "csp_answered_at"])
 
     def _csp_section_fulfilment(self):
-        return self._csp_duration(
+        section = self._csp_duration(
             "fulfilment", self.env._("Fulfilment"), field="csp_fulfilment_days",
             on_time="csp_fulfilment_on_time", stamp="csp_delivered_at",
-            target=self.company_id.csp_fulfilment_sla_days, unit=self.env._("working days"),
+            code="fulfilment_time", unit=self.env._("working days"),
             raw_fields=["csp_accepted_at", "csp_delivered_at"])
+        # Manufacturing finished after the delivery date promised to the customer.
+        date_from, date_to = self._csp_bounds()
+        [(finished, late)] = self._q(SQL("""
+            SELECT count(*), count(*) FILTER (WHERE so.commitment_date IS NOT NULL
+                                                AND mp.date_finished > so.commitment_date)
+              FROM mrp_production mp
+              JOIN sale_order so ON so.id = mp.csp_sale_order_id
+             WHERE mp.state = 'done' AND mp.date_finished BETWEEN %s AND %s AND %s
+        """, date_from, date_to, self._csp_scope()))
+        section["metrics"].append(self._csp_measured(
+            "late_productions", self.env._("Manufacturing finished after the promised date"),
+            late))
+        section["goals"]["late_productions"] = late if finished else None
+        section["available"] = section["available"] or bool(finished)
+        return section
 
     def _csp_section_returns(self):
         date_from, date_to = self._csp_bounds()
@@ -257,23 +287,51 @@ class CspKpiSections(models.AbstractModel):
              GROUP BY 1 ORDER BY 2 DESC, 1
         """, lang=self.env.lang or "en_US", company=self.company_id.id, start=date_from,
             end=date_to, scope=self._csp_scope(),
-            no_order=SQL("TRUE") if self.channel == "all" and not self._csp_user()
-            and not self.team_id else SQL("FALSE")))
+            no_order=self._csp_complaints_without_order()))
+        [(orders, closed, in_time)] = self._q(SQL("""
+            SELECT (SELECT count(*) FROM sale_order so
+                     WHERE so.state = 'sale' AND so.date_order BETWEEN %(start)s AND %(end)s
+                       AND %(scope)s),
+                   count(*), count(*) FILTER (WHERE c.resolved_on_time)
+              FROM csp_complaint c
+              LEFT JOIN sale_order so ON so.id = c.order_id
+             WHERE c.company_id = %(company)s AND c.is_closed
+               AND c.closed_at BETWEEN %(start)s AND %(end)s
+               AND (c.order_id IS NULL AND %(no_order)s OR %(scope)s)
+        """, start=date_from, end=date_to, company=self.company_id.id, scope=self._csp_scope(),
+            no_order=self._csp_complaints_without_order()))
         returned_pct = pct(returned, delivered)
+        complained = sum(row[1] for row in complaints)
+        complaint_rate = pct(complained, orders)
+        in_time_pct = pct(in_time, closed)
         return self._section(
             "returns", self.env._("Returns and complaints"),
             metrics=[
-                (self.env._("Returned quantity"), returned, 0, returned == 0),
+                self._csp_measured("returns", self.env._("Returned quantity"), returned),
                 (self.env._("Returns"), return_count, None, None),
-                (self.env._("Returned of delivered"), self._fmt_pct(returned_pct), "0 %", None),
-                (self.env._("Complaints"), sum(row[1] for row in complaints), None, None),
+                self._csp_measured("returns_rate", self.env._("Returned of delivered"),
+                                   self._fmt_pct(returned_pct)),
+                (self.env._("Complaints"), complained, None, None),
+                self._csp_measured("complaint_rate", self.env._("Complaints per 100 orders"),
+                                   self._fmt_pct(complaint_rate)),
+                self._csp_measured("complaints_in_time",
+                                   self.env._("Complaints resolved within their deadline"),
+                                   self._fmt_pct(in_time_pct)),
             ],
+            goals={"returns": returned if delivered or returned else None,
+                   "returns_rate": returned_pct, "complaint_rate": complaint_rate,
+                   "complaints_in_time": in_time_pct},
             tables=[(self.env._("Complaints by type"),
                      [self.env._("Type"), self.env._("Complaints"),
                       self.env._("Resolution (working days)"), self.env._("Target")],
                      [[row[0], row[1], round(row[2], 2) if row[2] is not None else "-", row[3]]
                       for row in complaints])],
             available=bool(delivered or complaints))
+
+    def _csp_complaints_without_order(self):
+        """Complaints about no order belong to the whole company's report only."""
+        return (SQL("TRUE") if self.channel == "all" and not self._csp_user()
+                and not self.team_id else SQL("FALSE"))
 
     def _csp_section_satisfaction(self):
         date_from, date_to = self._csp_bounds()
@@ -287,14 +345,17 @@ class CspKpiSections(models.AbstractModel):
                AND %s
         """, date_from, date_to, self._csp_scope()))
         nps = round(100.0 * (promoters - detractors) / answered, 1) if answered else None
+        response = pct(answered, sent)
         return self._section(
             "satisfaction", self.env._("Satisfaction"),
             metrics=[(self.env._("Surveys sent"), sent, None, None),
-                     (self.env._("Response rate"), self._fmt_pct(pct(answered, sent)), None, None),
+                     self._csp_measured("survey_response", self.env._("Response rate"),
+                                        self._fmt_pct(response)),
                      (self.env._("Average satisfaction (1-5)"),
                       round(score, 2) if score is not None else "-", None, None),
-                     (self.env._("NPS"), nps if nps is not None else "-", None, None)],
-            available=bool(sent))
+                     self._csp_measured("nps", self.env._("NPS"),
+                                        nps if nps is not None else "-")],
+            available=bool(sent), goals={"survey_response": response, "nps": nps})
 
     def _csp_section_money(self):
         date_from, date_to = self._csp_bounds()
@@ -330,11 +391,13 @@ class CspKpiSections(models.AbstractModel):
         currency = self.company_id.currency_id
         return self._section(
             "money", self.env._("Money"),
-            metrics=[(self.env._("Sales value"), self._fmt_money(sales, currency), None, None),
+            metrics=[self._csp_measured("sales_value", self.env._("Sales value"),
+                                        self._fmt_money(sales, currency)),
                      (self.env._("Overdue receivables"), self._fmt_money(overdue, currency),
                       None, None),
-                     (self.env._("Days sales outstanding"), dso if dso is not None else "-",
-                      None, None)],
+                     self._csp_measured("dso", self.env._("Days sales outstanding"),
+                                        dso if dso is not None else "-")],
+            goals={"sales_value": sales, "dso": dso},
             tables=[(self.env._("Overdue per dunning level"),
                      [self.env._("Level"), self.env._("Invoices"), self.env._("Amount")],
                      [[row[0], row[1], self._fmt_money(row[2], currency)] for row in by_level])],
@@ -352,17 +415,16 @@ class CspKpiSections(models.AbstractModel):
               FROM csp_sales_material_send s
              WHERE s.approved_at BETWEEN %s AND %s AND %s
         """, date_from, date_to, scope))
-        target = self.company_id.csp_material_sla_hours
+        hours = round(hours, 2) if hours is not None else None
         return self._section(
             "materials", self.env._("Sales materials"),
             metrics=[(self.env._("Sends"), sends, None, None),
                      (self.env._("Received"), received, None, None),
-                     (self.env._("Average hours to receipt"),
-                      round(hours, 2) if hours is not None else "-", target,
-                      None if hours is None else hours <= target),
+                     self._csp_measured("materials_time", self.env._("Average hours to receipt"),
+                                        hours if hours is not None else "-"),
                      (self.env._("Received within the target"),
                       self._fmt_pct(pct(timely, sends)), None, None)],
-            available=bool(sends))
+            available=bool(sends), goals={"materials_time": hours})
 
     def _csp_split(self, column):
         """The order metrics per channel or per salesperson."""

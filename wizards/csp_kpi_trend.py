@@ -25,11 +25,10 @@ class CspKpiTrend(models.AbstractModel):
 
     def _get_kpi_trends(self):
         """The trend lines of the report's first page, each a dict: title,
-        unit, target, higher (True when more is better) and points, a list
-        of (month, value or None) for `_csp_trend_months`.  Override to add
-        a line."""
+        unit, target (the process card's at the period's end), higher (True
+        when more is better) and points, a list of (month, value or None) for
+        `_csp_trend_months`.  Override to add a line."""
         months = self._csp_trend_months()
-        company = self.company_id
         answer = self._csp_trend_duration("csp_answered_at", "csp_answer_hours",
                                           "csp_answer_on_time", months)
         fulfilment = self._csp_trend_duration("csp_delivered_at", "csp_fulfilment_days",
@@ -37,17 +36,19 @@ class CspKpiTrend(models.AbstractModel):
         returned = self._csp_trend_returns(months)
         return [
             self._csp_trend_line(self.env._("New customers' growth"), "%",
-                                 self._csp_trend_growth(months), 20.0, True),
+                                 self._csp_trend_growth(months),
+                                 self._csp_target("new_customers_growth")[1], True),
             self._csp_trend_line(self.env._("Answer time (working hours)"), "h",
-                                 answer[0], company.csp_feasibility_sla_hours, False),
+                                 answer[0], self._csp_target("answer_time")[1], False),
             self._csp_trend_line(self.env._("Answered within the target"), "%",
                                  answer[1], 100.0, True),
             self._csp_trend_line(self.env._("Fulfilment (working days)"), "d",
-                                 fulfilment[0], company.csp_fulfilment_sla_days, False),
+                                 fulfilment[0], self._csp_target("fulfilment_time")[1],
+                                 False),
             self._csp_trend_line(self.env._("Fulfilled within the target"), "%",
                                  fulfilment[1], 100.0, True),
             self._csp_trend_line(self.env._("Returned of delivered"), "%",
-                                 returned, 0.0, False),
+                                 returned, self._csp_target("returns_rate")[1], False),
         ]
 
     def _csp_trend_line(self, title, unit, values, target, higher):

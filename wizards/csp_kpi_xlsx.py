@@ -41,6 +41,16 @@ class CspKpiXlsx(models.AbstractModel):
             "book": book,
         }
         names = set()
+        goals_title = self.env._("Targets")
+        goals = book.add_worksheet(self._csp_sheet_name(goals_title, names))
+        met = {True: self.env._("met"), False: self.env._("missed")}
+        self._csp_xlsx_table(goals, -1, (None, [
+            self.env._("Process"), self.env._("Metric"), self.env._("Value"),
+            self.env._("Target"), self.env._("Met"), self.env._("Note"),
+        ], [[card, name, value, target, met.get(is_met, "-"), note]
+            for card, name, value, target, is_met, note in data["goals"]]), formats, freeze=True)
+        goals.set_column(0, 1, 40)
+        goals.set_column(5, 5, 60)
         for section in [*data["sections"], *self._csp_xlsx_splits(data)]:
             sheet = book.add_worksheet(self._csp_sheet_name(section["title"], names))
             self._csp_xlsx_section(sheet, section, formats)

@@ -1,0 +1,144 @@
+"""Issue 19: the process cards hold the targets.  A process manager edits a
+target on the card or gives his company its own, over JSON-RPC as the web
+client does; the SLA deadline of the next order, the management report's
+met or missed and the company's settings all show it."""
+
+from odoo.tests import tagged
+
+from .common import DeliveryCase
+from .outside import OutsideCase
+
+
+@tagged("post_install", "-at_install")
+class TestTargets(OutsideCase, DeliveryCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._stock(cls.spare_part, 100)
+        cls.card = cls.env.ref("customer_service_process.process_offer_to_acceptance")
+        cls.answer = cls.card.metric_ids.filtered(lambda m: m.code == "answer_time")
+
+    def _quotation_at(self, moment):
+        with self.at(moment):
+            self.as_user(self.head_office)
+            order_id = self.save("sale.order", {
+                "partner_id": self.customer.id,
+                "order_line": [(0, 0, {"product_id": self.spare_part.id,
+                                       "product_uom_qty": 1})]})
+        self.login = None  # a session of March has expired by December
+        return self.env["sale.order"].browse(order_id)
+
+    def _deadline(self, order):
+        self.as_user(self.head_office)
+        [row] = self.search_read("sale.order", [("id", "=", order.id)], ["csp_sla_deadline"])
+        return row["csp_sla_deadline"]
+
+    def _confirm_at(self, order, moment):
+        with self.at(moment):
+            self.as_user(self.head_office)
+            self.button(order, "action_confirm")
+        self.login = None
+
+    def _march_report(self):
+        self.as_user(self.manager)
+        report_id = self.save("csp.kpi.report", {
+            "date_from": "2026-03-01", "date_to": "2026-03-31", "channel": "all"})
+        report = self.env["csp.kpi.report"].browse(report_id)
+        text = self.pdf_text(self.download_report(self.button(report, "action_print_pdf")))
+        action = self.button(report, "action_export_xlsx")
+        sheets = self.xlsx_rows(self.get(action["url"]))
+        return text, sheets
+
+    def _goal(self, sheets, metric_name):
+        return next(row for row in sheets["Targets"] if row[1] == metric_name)
+
+    def test_a_target_edited_on_the_card_is_what_every_reader_uses(self):
+        # The card's target, 8 working hours, becomes 4: edited in the card's form.
+        self.as_user(self.manager)
+        self.save("csp.process", {"metric_ids": [(1, self.answer.id, {"target": 4})]},
+                  record_id=self.card.id)
+        # Monday 2 March 2026 09:00 + 4 working hours.
+        monday = self._quotation_at("2026-03-02 09:00:00")
+        self.assertEqual(self._deadline(monday), "2026-03-02 13:00:00")
+        # The company's settings show it.
+        self.as_user(self.manager)
+        [company] = self.call("res.company", "web_read", self.company.ids, specification={
+            "csp_feasibility_sla_hours": {}})
+        self.assertEqual(company["csp_feasibility_sla_hours"], 4.0)
+
+        # The company's own target from Tuesday 3 March on: 2 working hours,
+        # a row of Configuration → Targets by Company.
+        self.save("csp.process.target", {"metric_id": self.answer.id, "target": 2,
+                                          "date_from": "2026-03-03"})
+        tuesday = self._quotation_at("2026-03-03 09:00:00")
+        self.assertEqual(self._deadline(tuesday), "2026-03-03 11:00:00")
+        # Monday's order keeps the target that applied when it arrived.
+        self.assertEqual(self._deadline(monday), "2026-03-02 13:00:00")
+
+        # Both answered after 3 working hours: Monday's on time, Tuesday's late.
+        self._confirm_at(monday, "2026-03-02 12:00:00")
+        self._confirm_at(tuesday, "2026-03-03 12:00:00")
+        self.assertEqual((monday.csp_answer_on_time, tuesday.csp_answer_on_time),
+                         (True, False))
+
+        # The report of March reads the target of 31 March: 3 h is missed.
+        text, sheets = self._march_report()
+        self.assertEqual(self._goal(sheets, "Time from order received to the feasibility "
+                                            "answer")[2:5], (3, "≤ 2 working hours", "missed"))
+        # The PDF's first page lists it (its text is read back from the page's image).
+        self.assertIn("Offer, order, feasibility and acceptance Time from order received", text)
+
+        # Head office changes it in the company's Process Targets on 10 March:
+        # the row in force is changed, not a second source.
+        with self.at("2026-03-10 09:00:00"):
+            self.as_user(self.manager)
+            self.save("res.company", {"csp_feasibility_sla_hours": 6}, record_id=self.company.id)
+            [company] = self.call("res.company", "web_read", self.company.ids, specification={
+                "csp_feasibility_sla_hours": {},
+                "csp_target_ids": {"fields": {"metric_id": {}, "target": {},
+                                              "date_from": {}}}})
+        self.login = None
+        self.assertEqual(company["csp_feasibility_sla_hours"], 6.0)
+        self.assertEqual([(row["metric_id"], row["target"], row["date_from"])
+                          for row in company["csp_target_ids"]],
+                         [(self.answer.id, 6.0, "2026-03-03")])
+        _text, sheets = self._march_report()
+        self.assertEqual(self._goal(sheets, "Time from order received to the feasibility "
+                                            "answer")[2:5], (3, "≤ 6 working hours", "met"))
+
+    def test_every_card_metric_is_on_the_report(self):
+        """Each metric of the cards has its row on the report's first page:
+        the ones without data in the period say so."""
+        _text, sheets = self._march_report()
+        names = {row[1] for row in sheets["Targets"][1:]}
+        metrics = self.env["csp.process.metric"].search([("code", "!=", False)])
+        self.assertEqual(names, set(metrics.mapped("name")))
+        nps = self._goal(sheets, "Net promoter score")
+        self.assertEqual((nps[2], nps[3], nps[4], nps[5]),
+                         (None, "≥ 30 points", "-", "No data in this period."))
+
+    def test_bad_targets_are_refused(self):
+        self.as_user(self.manager)
+        name, message = self.refused_save("csp.process.target", {
+            "metric_id": self.answer.id, "target": -1})
+        self.assertEqual(name, "odoo.exceptions.ValidationError")
+        self.assertIn("cannot aim at most at a negative target", message)
+        self.save("csp.process.target", {"metric_id": self.answer.id, "target": 5,
+                                          "date_from": "2026-04-01"})
+        name, message = self.refused_save("csp.process.target", {
+            "metric_id": self.answer.id, "target": 6, "date_from": "2026-04-01"})
+        self.assertIn("one target per company and starting date", message)
+        # One code, one card.
+        name, message = self.refused_save("csp.process", {"metric_ids": [(0, 0, {
+            "name": "Answer again", "code": "answer_time", "target": 3,
+            "unit": "working hours"})]}, record_id=self.env.ref(
+            "customer_service_process.process_production").id)
+        self.assertIn("a target lives on one card only", message)
+        self.assertEqual(self.env["csp.process.target"].search_count(
+            [("metric_id", "=", self.answer.id)]), 1)
+        # A field rep reads targets, never changes them.
+        self.as_user(self.rep)
+        name, _message = self.refused_save("csp.process.target", {
+            "metric_id": self.answer.id, "target": 40})
+        self.assertEqual(name, "odoo.exceptions.AccessError")
