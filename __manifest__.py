@@ -35,6 +35,7 @@
         # Data
         "data/csp_order_stage_data.xml",
         "data/csp_process_data.xml",
+        "data/csp_process_assignment_data.xml",
         "data/csp_feasibility_data.xml",
         "data/mail_template_data.xml",
         "data/csp_delivery_data.xml",

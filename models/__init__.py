@@ -3,6 +3,7 @@ from . import csp_process_owned  # noqa: I001
 from . import csp_batch
 from . import csp_demo
 from . import csp_link_mixin
+from . import csp_process_cache
 from . import (
     account_move,
     crm_lead,
@@ -36,7 +37,9 @@ from . import (
     csp_process_metric,
     csp_process_target,
     csp_process_role,
+    csp_process_role_member,
     csp_process_step,
+    csp_process_step_rule,
     csp_sales_material,
     csp_sales_material_send,
     ir_module_module,

@@ -173,18 +173,23 @@ class CrmLead(models.Model):
         self._csp_schedule_answer_activity()
 
     def _get_csp_inquiry_responsible(self):
-        """Who answers this inquiry: the existing customer's salesperson; for
-        a new customer, the field rep who entered it on a visit, else the
-        office manager.  Override to route otherwise."""
+        """Who answers this inquiry: the process cards' step "Answer an
+        inquiry": its own responsible first (the existing customer's
+        salesperson; for a new customer, the field rep who entered it on a
+        visit), else the office manager.  Override to route otherwise."""
         self.ensure_one()
-        company = self.company_id or self.env.company
+        return self.env["csp.process.step"]._csp_assign_one(
+            "inquiry", self, own=lambda lead: lead._csp_own_responsible()).user
+
+    def _csp_own_responsible(self):
+        self.ensure_one()
         salesperson = self.partner_id.commercial_partner_id.user_id
         if salesperson:
             return salesperson
         creator = self.create_uid
         if creator.has_group("customer_service_process.group_field_rep"):
             return creator
-        return company._csp_responsible(company.csp_office_manager_id)
+        return self.env["res.users"]
 
     def _csp_schedule_answer_activity(self):
         activity = "customer_service_process.mail_activity_inquiry_answer"

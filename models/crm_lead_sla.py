@@ -126,7 +126,8 @@ class CrmLead(models.Model):
         return None
 
     def _csp_sla_responsible(self):
-        """The inquiry's responsible, else the office manager."""
+        """The process cards' step "Follow up an inquiry answered late": the
+        inquiry's responsible, else the office manager."""
         self.ensure_one()
-        company = self.company_id or self.env.company
-        return company._csp_responsible(self.user_id, company.csp_office_manager_id)
+        return self.env["csp.process.step"]._csp_assign_one(
+            "inquiry_late", self, own=lambda lead: lead.user_id).user

@@ -111,7 +111,8 @@ class CspComplaint(models.Model):
 
     @api.model
     def _default_user_id(self):
-        return self.env.company.csp_head_of_sales_id
+        """The cards' step "Handle a complaint" in the current company."""
+        return self.env["csp.process.step"]._csp_assign_default("complaint", self.env.company)
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):
@@ -257,7 +258,8 @@ class CspComplaint(models.Model):
             "dispute_id": dispute.id,
             "type_id": complaint_type.id,
             "channel": "portal",
-            "user_id": picking.company_id._csp_responsible(complaint_type.user_id).id,
+            "user_id": (complaint_type.user_id or self.env["csp.process.step"]._csp_assign_default(
+                "complaint", picking.company_id)).id,
             "description": "\n".join(filter(None, [
                 self.env._("Reported by %(name)s on the delivery page.",
                            name=dispute.reported_by),

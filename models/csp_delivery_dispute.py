@@ -42,13 +42,17 @@ class CspDeliveryDispute(models.Model):
             for line in self.line_ids)
 
     def _csp_notify(self):
-        """The salesperson follows it up today (the complaints process takes over)."""
+        """Followed up today by whom the cards' step "Follow up a delivery the
+        customer disputes" names (the salesperson); the complaints process
+        takes over."""
+        assignments = self.env["csp.process.step"]._csp_assign(
+            "delivery_dispute", self.order_id, own=lambda order: order.user_id)
         for dispute in self:
-            user = dispute.company_id._csp_responsible(dispute.salesperson_id)
+            user, gap = assignments[dispute.order_id]
             dispute.order_id.activity_schedule(
                 "customer_service_process.mail_activity_delivery_dispute",
                 date_deadline=fields.Date.context_today(self),
                 user_id=user.id,
                 summary=self.env._("Delivery problem reported"),
-                note=dispute._csp_summary(),
+                note=" ".join(filter(None, [dispute._csp_summary(), gap])),
             )

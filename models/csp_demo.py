@@ -37,6 +37,12 @@ class CspDemo(models.AbstractModel):
     _description = "Demo story of the customer service process"
 
     @api.model
+    def _csp_set_target(self, company_id, code, value):
+        """The demo company's own target of a card metric."""
+        company = self.env["res.company"].browse(company_id)
+        self.env["csp.process.target"]._csp_write_current(code, company, value)
+
+    @api.model
     def _csp_setup_company(self, company_id):
         """Give the demo company its own books: Odoo's generic chart of
         accounts in its currency, with the Polish VAT rate of 23 %, and its

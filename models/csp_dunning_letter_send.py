@@ -2,6 +2,8 @@
 activity for his salesperson; then the levels' fees and the chatter.  Each
 for a batch of letters at once (see csp_dunning_letter._csp_send)."""
 
+from markupsafe import Markup
+
 from odoo import Command, api, models
 from odoo.exceptions import UserError
 
@@ -101,8 +103,9 @@ class CspDunningLetter(models.Model):
         } for mail in mails for partner in mail.recipient_ids])
 
     def _csp_phone_activity(self):
-        """One call activity per letter on the customer, for his salesperson,
-        or the head of sales, or whoever sends."""
+        """One call activity per letter on the customer, for whom the cards'
+        step "Call a customer about overdue invoices" names (his salesperson,
+        else the office manager)."""
         if not self:
             return
         call = self.env.ref("mail.mail_activity_data_call")
@@ -114,15 +117,18 @@ class CspDunningLetter(models.Model):
     def _prepare_call_activity_vals(self, activity_type, partner_model_id):
         """The values of the letter's call activity on the customer."""
         self.ensure_one()
+        assignment = self.env["csp.process.step"]._csp_assign(
+            "dunning_call", self.partner_id, own=lambda partner: partner.user_id,
+            company=lambda _partner: self.company_id)[self.partner_id]
         return {
             "activity_type_id": activity_type.id, "res_model_id": partner_model_id,
             "res_id": self.partner_id.id, "automated": True,
             "date_deadline": self.run_id.date,
-            "user_id": self.company_id._csp_responsible(
-                self.partner_id.user_id, self.company_id.csp_head_of_sales_id, self.env.user).id,
+            "user_id": assignment.user.id,
             "summary": self.env._("%(level)s: call about overdue invoices",
                                   level=self.level_id.name),
-            "note": self._csp_invoice_table(),
+            "note": self._csp_invoice_table() + (
+                Markup("<p>%s</p>") % assignment.note if assignment.note else ""),
         }
 
     def _csp_post_fees(self, lines):

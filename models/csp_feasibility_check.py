@@ -195,10 +195,13 @@ class CspFeasibilityCheck(models.Model):
                 and self.company_id.csp_feasibility_auto_accept)
 
     def _csp_find_approver(self):
-        """Hook: who decides.  The head of sales for non-standard products and
-        by default; otherwise a process manager of the company."""
+        """Hook: who decides.  Whom the cards' step "Approve or refuse an
+        order" names (the head of sales, or the role its rules give the order
+        to); otherwise a process manager of the company."""
         self.ensure_one()
-        head = self.company_id.csp_head_of_sales_id
+        head = self.env["csp.process.step"]._csp_assign(
+            "approval", self.order_id, own=lambda order: order.user_id,
+            company=lambda _order: self.company_id)[self.order_id].user
         candidates = self.env.ref(PROCESS_MANAGER).all_user_ids.filtered(
             lambda u: self.company_id in u.company_ids and not u.share and u.active)
         if head in candidates:

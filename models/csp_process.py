@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CspProcess(models.Model):
@@ -8,7 +8,7 @@ class CspProcess(models.Model):
 
     _name = "csp.process"
     _description = "Process Card"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "csp.process.cache"]
     _order = "sequence, id"
     _parent_store = True
 
@@ -36,6 +36,17 @@ class CspProcess(models.Model):
     metric_ids = fields.One2many("csp.process.metric", "process_id", string="Metrics", copy=True)
     company_id = fields.Many2one("res.company", help="Empty: the card is shared by all companies.")
     active = fields.Boolean(default=True)
+    has_gap = fields.Boolean(compute="_compute_gap",
+                             help="A step that plans work names nobody in this company.")
+    gap_text = fields.Char(compute="_compute_gap")
+
+    @api.depends_context("company")
+    @api.depends("step_ids.has_gap")
+    def _compute_gap(self):
+        for card in self:
+            gaps = card.step_ids.filtered("has_gap")
+            card.has_gap = bool(gaps)
+            card.gap_text = ", ".join(gaps.mapped("name"))
 
     def _csp_matrix_roles(self):
         """The roles that have a part in any step, in matrix column order."""

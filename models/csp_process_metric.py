@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 
@@ -11,13 +11,17 @@ class CspProcessMetric(models.Model):
     measured on one card only, so that a target lives in one place."""
 
     _name = "csp.process.metric"
+    _inherit = ["csp.process.cache"]
     _description = "Process Metric"
     _order = "process_id, sequence, id"
 
     process_id = fields.Many2one("csp.process", required=True, ondelete="cascade", index=True)
     sequence = fields.Integer(default=10)
     name = fields.Char(required=True, translate=True)
-    code = fields.Char(help="Key of the metric in the management report, the SLA timers "
+    # Not copied: a duplicated card is a draft that measures nothing yet
+    # (one code, one card).
+    code = fields.Char(copy=False,
+                       help="Key of the metric in the management report, the SLA timers "
                             "and the dashboard.")
     comparison = fields.Selection(
         [("max", "At most"), ("min", "At least"), ("equal", "Exactly")],
@@ -89,14 +93,25 @@ class CspProcessMetric(models.Model):
     @api.model
     def _csp_target_getter(self, code):
         """A function (company, date) → the target of `code` for that company
-        on that date, or None when no card measures it.  One query whatever
-        the number of records asked for afterwards; the timers call it once
-        per batch."""
+        on that date, or None when no card measures it.  Read from the
+        cards' cache: no query once warm, whatever the number of records."""
+        return self._csp_getter(*self._csp_target_table(code))
+
+    @api.model
+    @tools.ormcache("code")
+    def _csp_target_table(self, code):
+        """The targets of `code` as plain values, cached until a card, metric
+        or target changes: ({card's company id or False: the card's target},
+        {company id: ((valid from, target), …) latest first})."""
         metrics = self.sudo().search([("code", "=", code), ("process_id.active", "=", True)])
-        return self._csp_target_getter_of(metrics)
+        return self._csp_target_values(metrics)
 
     @api.model
     def _csp_target_getter_of(self, metrics):
+        return self._csp_getter(*self._csp_target_values(metrics))
+
+    @api.model
+    def _csp_target_values(self, metrics):
         metrics = metrics.sudo()
         defaults = {m.process_id.company_id.id: m.target for m in metrics}
         rows = defaultdict(list)
@@ -104,7 +119,10 @@ class CspProcessMetric(models.Model):
                 [("metric_id", "in", metrics.ids)], ["company_id", "date_from", "target"],
                 order="date_from desc nulls last, id desc"):
             rows[row.company_id.id].append((row.date_from, row.target))
+        return defaults, {company_id: tuple(values) for company_id, values in rows.items()}
 
+    @staticmethod
+    def _csp_getter(defaults, rows):
         def target(company, day=None):
             for date_from, value in rows.get(company.id, ()):
                 if not date_from or not day or date_from <= day:

@@ -9,6 +9,7 @@ class CspProcessTarget(models.Model):
     a company without a row of its own follows the card's target."""
 
     _name = "csp.process.target"
+    _inherit = ["csp.process.cache"]
     _description = "Process Target"
     _order = "metric_id, company_id, date_from desc, id"
     _rec_name = "metric_id"

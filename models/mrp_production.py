@@ -80,19 +80,27 @@ class MrpProduction(models.Model):
         late_type = self.env.ref("customer_service_process.mail_activity_production_late")
         model_id = self.env["ir.model"]._get_id(self._name)
         today = fields.Date.context_today(self)
-        self._csp_batch_create_activities([{
-            "activity_type_id": late_type.id, "res_model_id": model_id, "res_id": production.id,
-            "automated": True, "date_deadline": today,
-            "user_id": production.company_id._csp_responsible(
-                production.user_id, production.company_id.csp_head_of_sales_id,
-                production.csp_sale_order_id.user_id).id,
-            "summary": self.env._("Late for %(order)s",
-                                  order=production.csp_sale_order_id.name),
-            "note": self.env._(
-                "Planned to finish %(finish)s; promised to the customer for %(promised)s.",
-                finish=production.date_finished,
-                promised=production.csp_promised_date or "-"),
-        } for production in productions])
+        # The cards' step "Follow up manufacturing late", about the order.
+        orders = productions.csp_sale_order_id
+        assignments = self.env["csp.process.step"]._csp_assign(
+            "late_production", orders, own=lambda order: order.user_id)
+        fallback = self.env["csp.process.step"]._csp_assign_default
+        values = []
+        for production in productions:
+            order = production.csp_sale_order_id
+            user, gap = assignments[order] if order else (
+                fallback("late_production", production.company_id), "")
+            values.append({
+                "activity_type_id": late_type.id, "res_model_id": model_id,
+                "res_id": production.id, "automated": True, "date_deadline": today,
+                "user_id": user.id,
+                "summary": self.env._("Late for %(order)s", order=order.name),
+                "note": " ".join(filter(None, [self.env._(
+                    "Planned to finish %(finish)s; promised to the customer for %(promised)s.",
+                    finish=production.date_finished,
+                    promised=production.csp_promised_date or "-"), gap])),
+            })
+        self._csp_batch_create_activities(values)
         productions.write({"csp_late_alerted": True})
         return self
 

@@ -17,6 +17,8 @@ TARGET_FIELDS = {
     "csp_fulfilment_sla_days": "fulfilment_time",
     "csp_material_sla_hours": "materials_time",
 }
+ROLE_HEAD = "customer_service_process.role_head_of_sales"
+ROLE_OFFICE = "customer_service_process.role_office_manager"
 # The accountants' dunning settings (they may change them as accountants).
 DUNNING_FIELDS = frozenset({
     "csp_dunning_enabled", "csp_dunning_auto_send", "csp_dunning_fee_product_id",
@@ -42,14 +44,19 @@ class ResCompany(models.Model):
              "process card's metric fulfilment_time).")
     csp_target_ids = fields.One2many(
         "csp.process.target", "company_id", string="Targets of the Process Cards")
+    # The holders of two roles of the process cards' responsibility matrix
+    # in this company (csp.process.role.member), shown and set here.
     csp_head_of_sales_id = fields.Many2one(
         "res.users", string="Head of Sales",
-        help="Responsible for head-office orders and the owner of the process: "
-             "receives the SLA breach activities of orders without a field rep.")
+        compute="_compute_csp_role_holders", inverse="_inverse_csp_head_of_sales_id",
+        help="Holds the role Head of sales of the process cards: responsible for head-office "
+             "orders and the owner of the process.")
     csp_office_manager_id = fields.Many2one(
         "res.users", string="Office Manager",
-        help="Receives new customers' inquiries (by phone, e-mail, the portal): qualifies "
-             "them and assigns them to a salesperson (source document 003).")
+        compute="_compute_csp_role_holders", inverse="_inverse_csp_office_manager_id",
+        help="Holds the role Office manager of the process cards: receives new customers' "
+             "inquiries (by phone, e-mail, the portal), qualifies them and assigns them to a "
+             "salesperson (source document 003).")
 
     # The feasibility and profitability check's rules (subprocess b).
     csp_min_margin_percent = fields.Float(
@@ -142,6 +149,22 @@ class ResCompany(models.Model):
             for company in self:
                 company[field_name] = target(company, today) or 0.0
 
+    def _compute_csp_role_holders(self):
+        roles = self.env["csp.process.role"]
+        for company in self:
+            company.csp_head_of_sales_id = roles._csp_holder(ROLE_HEAD, company)
+            company.csp_office_manager_id = roles._csp_holder(ROLE_OFFICE, company)
+
+    def _inverse_csp_head_of_sales_id(self):
+        for company in self:
+            self.env["csp.process.role"]._csp_set_holder(
+                ROLE_HEAD, company, company.csp_head_of_sales_id)
+
+    def _inverse_csp_office_manager_id(self):
+        for company in self:
+            self.env["csp.process.role"]._csp_set_holder(
+                ROLE_OFFICE, company, company.csp_office_manager_id)
+
     # One inverse per field: while one is written, the others are not
     # readable (the ORM protects the fields of one compute method).
     def _inverse_csp_feasibility_sla_hours(self):
@@ -229,11 +252,10 @@ class ResCompany(models.Model):
         }
 
     def _csp_responsible(self, *users):
-        """Who gets an activity the process plans: the first of `users` that
-        is set (those closest to the record, in the caller's order), else the
-        company's head of sales, else the administrator, so that no activity
-        is left without someone.  The one fallback of every such activity;
-        override to change it."""
+        """The first of `users` that is set, else the company's head of
+        sales, else the administrator: the last fallback of the process cards'
+        responsibility matrix (`csp.process.step._csp_assign`), so that no
+        activity is left without someone; override to change it."""
         for user in users:
             if user:
                 return user[:1]

@@ -36,15 +36,19 @@ class SaleOrder(models.Model):
         todo = self.env.ref("mail.mail_activity_data_todo")
         model_id = self.env["ir.model"]._get_id("stock.picking")
         today = fields.Date.context_today(self)
+        # The cards' step "Hand over an order the customer collects".
+        assignments = self.env["csp.process.step"]._csp_assign(
+            "pickup", ready, own=lambda order: ready_pickings[order].user_id or order.user_id)
         self._csp_batch_create_activities([{
             "activity_type_id": todo.id, "res_model_id": model_id,
             "res_id": ready_pickings[order].id, "automated": True,
             "date_deadline": order.csp_pickup_date or today,
-            "user_id": order.company_id._csp_responsible(
-                ready_pickings[order].user_id, order.user_id, self.env.user).id,
+            "user_id": assignments[order].user.id,
             "summary": self.env._("%(customer)s collects %(order)s",
                                   customer=order.partner_id.name, order=order.name),
-            "note": self.env._("The customer pays in cash at collection."),
+            "note": " ".join(filter(None, [
+                self.env._("The customer pays in cash at collection."),
+                assignments[order].note])),
         } for order in ready])
         return ready
 

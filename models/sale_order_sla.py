@@ -132,12 +132,16 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------ SLA cron
 
     def _csp_sla_responsible(self):
-        """The salesperson; for head-office orders, the head of sales."""
+        """Who follows up the missed target: the process cards' step "Follow
+        up an order past its target" (the salesperson; head-office orders
+        to the head of sales by its rule)."""
         self.ensure_one()
-        if self.csp_service == "head_office":
-            return self.company_id._csp_responsible(
-                self.company_id.csp_head_of_sales_id, self.team_id.user_id, self.user_id)
-        return self.company_id._csp_responsible(self.user_id, self.team_id.user_id)
+        return self._csp_sla_assignments()[self].user
+
+    def _csp_sla_assignments(self):
+        """{order: Assignment} of the SLA breach activities, in one pass."""
+        return self.env["csp.process.step"]._csp_assign(
+            "sla_breach", self, own=lambda order: order.user_id)
 
     # SLA breach activities are scheduled by cron workers in committed
     # batches (the job "sla_breach" of csp.batch): an order is due while its
@@ -168,14 +172,21 @@ class SaleOrder(models.Model):
         kinds = dict(self._fields["csp_sla_kind"]._description_selection(self.env))
         today = fields.Date.context_today(self)
         model_id = self.env["ir.model"]._get_id(self._name)
-        self._csp_batch_create_activities([{
-            "activity_type_id": breach.id, "res_model_id": model_id, "res_id": order.id,
-            "automated": True, "date_deadline": today,
-            "user_id": order._csp_sla_responsible().id,
-            "summary": self.env._("%(sla)s target missed", sla=kinds[order.csp_sla_kind]),
-            "note": self.env._("The %(sla)s deadline was %(deadline)s.",
-                               sla=kinds[order.csp_sla_kind], deadline=order.csp_sla_deadline),
-        } for order in orders])
+        assignments = orders._csp_sla_assignments()
+        values = []
+        for order in orders:
+            user = order._csp_sla_responsible()
+            note = self.env._("The %(sla)s deadline was %(deadline)s.",
+                              sla=kinds[order.csp_sla_kind], deadline=order.csp_sla_deadline)
+            if user == assignments[order].user and assignments[order].note:
+                note = f"{note} {assignments[order].note}"
+            values.append({
+                "activity_type_id": breach.id, "res_model_id": model_id, "res_id": order.id,
+                "automated": True, "date_deadline": today, "user_id": user.id,
+                "summary": self.env._("%(sla)s target missed", sla=kinds[order.csp_sla_kind]),
+                "note": note,
+            })
+        self._csp_batch_create_activities(values)
         for kind, group in _group_by(orders, lambda o: o.csp_sla_kind).items():
             group.write({"csp_sla_alerted_kind": kind})
         return self

@@ -141,16 +141,18 @@ class SaleOrder(models.Model):
         low = (values.get("csp_satisfaction_score") and values["csp_satisfaction_score"] <= 2) \
             or values.get("csp_nps_category") == "detractor"
         if low:
-            manager = self.company_id._csp_responsible(
-                self.company_id.csp_head_of_sales_id, self.team_id.user_id, self.user_id)
+            # The cards' step "Call back an unhappy customer".
+            manager, gap = self.env["csp.process.step"]._csp_assign_one(
+                "survey_callback", self, own=lambda order: order.user_id)
             self.activity_schedule(
                 "customer_service_process.mail_activity_survey_callback",
                 date_deadline=fields.Date.context_today(self),
                 user_id=manager.id,
                 summary=self.env._("Call back an unhappy customer"),
-                note=self.env._("Satisfaction %(score)s/5, recommendation %(nps)s/10.",
-                                score=values.get("csp_satisfaction_score", "-"),
-                                nps=values.get("csp_nps_score", "-")))
+                note=" ".join(filter(None, [self.env._(
+                    "Satisfaction %(score)s/5, recommendation %(nps)s/10.",
+                    score=values.get("csp_satisfaction_score", "-"),
+                    nps=values.get("csp_nps_score", "-")), gap])))
         self.message_post(body=self.env._(
             "The customer answered the satisfaction survey: %(score)s/5, would recommend "
             "%(nps)s/10.", score=values.get("csp_satisfaction_score", "-"),

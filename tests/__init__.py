@@ -17,6 +17,7 @@ from . import (
     test_install_history,
     test_kpi_report,
     test_lifecycle,
+    test_matrix,
     test_my_work,
     test_phone_tour,
     test_pickup,

@@ -20,6 +20,7 @@ instead of asserting: a starting point for a review, never the policy.
 
 import csv
 import inspect
+import itertools
 import logging
 import os
 import time
@@ -311,6 +312,13 @@ class TestAccessMatrix(CustomerProcessCase):
             "csp.process.metric": first("csp.process.metric"),
             "csp.process.role": first("csp.process.role"),
             "csp.process.step": first("csp.process.step"),
+            "csp.process.step.rule": first("csp.process.step.rule"),
+            "csp.process.role.member": first("csp.process.role.member",
+                                             [("company_id", "=", cls.company.id)]),
+            "csp.process.target": shared(env["csp.process.target"].create({
+                "metric_id": env["csp.process.metric"]._csp_find(
+                    "answer_time", cls.company).id,
+                "company_id": cls.company.id, "date_from": "2020-01-01", "target": 8})),
             "csp.sales.material": shared(material),
             "csp.sales.material.send": sends,
             "mail.mail": pair("mail"),
@@ -658,6 +666,8 @@ class TestAccessMatrix(CustomerProcessCase):
                 return name
         return None
 
+    _dates = itertools.count()
+
     def _create_values(self, model, target, record, fields_policy):
         """Values to create a record like the target one, as a user would."""
         env = self.env
@@ -682,6 +692,10 @@ class TestAccessMatrix(CustomerProcessCase):
                                                 "partner_id": customer.id},
             "crm.lead": lambda: {"name": "Matrix inquiry", "partner_id": customer.id,
                                  "type": "opportunity"},
+            # One target per company and date: each create its own date.
+            "csp.process.target": lambda: {
+                "metric_id": record.metric_id.id, "company_id": self.company.id,
+                "target": 6, "date_from": f"{2030 + next(self._dates)}-01-01"},
         }
         if model in explicit:
             return explicit[model]()

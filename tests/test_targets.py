@@ -3,7 +3,10 @@ target on the card or gives his company its own, over JSON-RPC as the web
 client does; the SLA deadline of the next order, the management report's
 met or missed and the company's settings all show it."""
 
+import importlib.util
+
 from odoo.tests import tagged
+from odoo.tools.misc import file_path
 
 from .common import DeliveryCase
 from .outside import OutsideCase
@@ -142,3 +145,48 @@ class TestTargets(OutsideCase, DeliveryCase):
         name, _message = self.refused_save("csp.process.target", {
             "metric_id": self.answer.id, "target": 40})
         self.assertEqual(name, "odoo.exceptions.AccessError")
+
+
+@tagged("post_install", "-at_install")
+class TestTargetsMigration(DeliveryCase):
+    """19.0.1.10.0 on a database of 19.0.1.9: targets and people in company
+    columns, the main card repeating its subprocesses' metrics."""
+
+    def _migrate(self):
+        path = file_path("customer_service_process/migrations/19.0.1.10.0/post-migrate.py")
+        spec = importlib.util.spec_from_file_location("csp_post_migrate_targets", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.migrate(self.env.cr, "19.0.1.9.0")
+
+    def test_the_company_values_move_onto_the_cards(self):
+        cr = self.env.cr
+        main = self.env.ref("customer_service_process.process_customer_service")
+        rep_role = self.env.ref("customer_service_process.role_sales_manager")
+        cr.execute("""
+            ALTER TABLE res_company ADD COLUMN csp_feasibility_sla_hours float8,
+                                    ADD COLUMN csp_fulfilment_sla_days float8,
+                                    ADD COLUMN csp_head_of_sales_id int4;
+            UPDATE res_company SET csp_feasibility_sla_hours = 6, csp_fulfilment_sla_days = 14,
+                                   csp_head_of_sales_id = %s WHERE id = %s;
+            INSERT INTO csp_process_metric (process_id, sequence, name, code, comparison,
+                                            target, unit, period)
+                 VALUES (%s, 30, '{"en_US": "Answer time"}', 'answer_time', 'max', 8,
+                         '{"en_US": "working hours"}', 'order');
+            UPDATE csp_process_role SET assign_to = 'members' WHERE id = %s;
+        """, (self.head_office.id, self.company.id, main.id, rep_role.id))
+        self.env.invalidate_all()
+
+        self._migrate()
+
+        self.env.invalidate_all()
+        self.assertEqual(self.company._csp_target("answer_time"), 6.0)
+        self.assertEqual(self.company.csp_feasibility_sla_hours, 6.0)
+        self.assertEqual(self.company.csp_fulfilment_sla_days, 14.0, "the card's: no row")
+        self.assertEqual(self.env["csp.process.target"].search(
+            [("company_id", "=", self.company.id)]).code, "answer_time")
+        self.assertFalse(main.metric_ids.filtered(lambda m: m.code == "answer_time"))
+        codes = self.env["csp.process.metric"].search([("code", "!=", False)]).mapped("code")
+        self.assertEqual(len(codes), len(set(codes)))
+        self.assertEqual(self.company.csp_head_of_sales_id, self.head_office)
+        self.assertEqual(rep_role.assign_to, "record")
