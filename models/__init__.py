@@ -11,6 +11,7 @@ from . import (
     csp_complaint,
     csp_complaint_portal,
     csp_complaint_line,
+    csp_complaint_warranty,
     csp_complaint_stage,
     csp_complaint_type,
     csp_cost_guard,

@@ -17,8 +17,13 @@ class CspComplaintType(models.Model):
         help="Working days from the complaint received to its resolution.")
     user_id = fields.Many2one(
         "res.users", string="Default Responsible",
-        help="Who handles new complaints of this type; the head of sales by default "
-             "(source document 003: complaints are the head of sales' responsibility).")
+        help="Who handles new complaints of this type; by default whom the process card's "
+             "step Handle a complaint names (the head of sales, source document 003).")
+    is_warranty = fields.Boolean(
+        string="Warranty Claim",
+        help="Complaints of this type are claims under the products' warranty: each says "
+             "in or out of warranty from its delivery, and only in warranty gets a free "
+             "replacement or credit note.")
 
     _code_unique = models.Constraint("UNIQUE (code)", "A complaint type code is unique.")
     _sla_positive = models.Constraint(

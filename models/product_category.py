@@ -12,6 +12,19 @@ class ProductCategory(models.Model):
     csp_min_margin_percent = fields.Float(
         string="Minimum Margin (%)",
         help="The margin the feasibility check expects of products of this category.")
+    # Source document 002 (CS6, CS11): warranties, claims and returns.
+    csp_warranty_months = fields.Integer(
+        string="Warranty (months)", default=24,
+        help="The warranty of this category's products from their delivery, unless a "
+             "product has its own; 0: no warranty.")
+
+    @api.constrains("csp_warranty_months")
+    def _check_csp_warranty_months(self):
+        for category in self:
+            if category.csp_warranty_months < 0:
+                raise ValidationError(self.env._(
+                    "A warranty period cannot be below 0 months (%(category)s).",
+                    category=category.display_name))
 
     def _csp_min_margin_percent(self, company):
         """The minimum margin for this category's products: its own, its

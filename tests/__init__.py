@@ -31,4 +31,5 @@ from . import (
     test_sla,
     test_targets,
     test_translations,
+    test_warranty,
 )

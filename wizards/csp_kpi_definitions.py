@@ -48,7 +48,9 @@ class CspKpiDefinitions(models.AbstractModel):
             (self.env._("Complaints"), self.env._(
                 "Complaints received in the period by type; resolution time in working days "
                 "for those closed, against their type's target; per 100 orders confirmed in the "
-                "period; resolved within their deadline: of those closed in the period.")),
+                "period; resolved within their deadline: of those closed in the period. "
+                "Warranty claims: complaints of a warranty type received in the period, and "
+                "those out of warranty (a product delivered longer ago than its warranty).")),
             (self.env._("Satisfaction"), self.env._(
                 "Response rate of the surveys sent in the period; average overall satisfaction "
                 "(1-5); NPS = % promoters (9-10) - % detractors (0-6).")),

@@ -288,15 +288,23 @@ class CspKpiSections(models.AbstractModel):
         """, lang=self.env.lang or "en_US", company=self.company_id.id, start=date_from,
             end=date_to, scope=self._csp_scope(),
             no_order=self._csp_complaints_without_order()))
-        [(orders, closed, in_time)] = self._q(SQL("""
+        [(orders, closed, in_time, claims, claims_out)] = self._q(SQL("""
             SELECT (SELECT count(*) FROM sale_order so
                      WHERE so.state = 'sale' AND so.date_order BETWEEN %(start)s AND %(end)s
                        AND %(scope)s),
-                   count(*), count(*) FILTER (WHERE c.resolved_on_time)
+                   count(*) FILTER (WHERE c.is_closed
+                                      AND c.closed_at BETWEEN %(start)s AND %(end)s),
+                   count(*) FILTER (WHERE c.is_closed AND c.resolved_on_time
+                                      AND c.closed_at BETWEEN %(start)s AND %(end)s),
+                   count(*) FILTER (WHERE c.warranty_state IS NOT NULL
+                                      AND c.received_at BETWEEN %(start)s AND %(end)s),
+                   count(*) FILTER (WHERE c.warranty_state = 'out'
+                                      AND c.received_at BETWEEN %(start)s AND %(end)s)
               FROM csp_complaint c
               LEFT JOIN sale_order so ON so.id = c.order_id
-             WHERE c.company_id = %(company)s AND c.is_closed
-               AND c.closed_at BETWEEN %(start)s AND %(end)s
+             WHERE c.company_id = %(company)s
+               AND (c.closed_at BETWEEN %(start)s AND %(end)s
+                    OR c.received_at BETWEEN %(start)s AND %(end)s)
                AND (c.order_id IS NULL AND %(no_order)s OR %(scope)s)
         """, start=date_from, end=date_to, company=self.company_id.id, scope=self._csp_scope(),
             no_order=self._csp_complaints_without_order()))
@@ -317,10 +325,12 @@ class CspKpiSections(models.AbstractModel):
                 self._csp_measured("complaints_in_time",
                                    self.env._("Complaints resolved within their deadline"),
                                    self._fmt_pct(in_time_pct)),
+                self._csp_measured("warranty_claims", self.env._("Warranty claims"), claims),
+                (self.env._("Warranty claims out of warranty"), claims_out, None, None),
             ],
             goals={"returns": returned if delivered or returned else None,
                    "returns_rate": returned_pct, "complaint_rate": complaint_rate,
-                   "complaints_in_time": in_time_pct},
+                   "complaints_in_time": in_time_pct, "warranty_claims": claims},
             tables=[(self.env._("Complaints by type"),
                      [self.env._("Type"), self.env._("Complaints"),
                       self.env._("Resolution (working days)"), self.env._("Target")],

@@ -7,7 +7,8 @@
 - A code is measured on one card only: the main card's copies of its
   subprocesses' metrics are removed (the subprocess keeps its own), its
   complaint rate moves to the complaints card, and the metrics the report now
-  measures are added (new customers, sales value, returned of delivered).
+  measures are added (new customers, sales value, returned of delivered,
+  warranty claims).
 - The company fields Head of Sales and Office Manager are no longer stored:
   each company's value becomes the holder of the role in that company; the
   role Sales manager / field rep is held by each record's salesperson.
@@ -36,6 +37,9 @@ NEW_METRICS = [
     ("process_complaints", {"sequence": 15, "name": "Returned products of those delivered",
                             "code": "returns_rate", "comparison": "max", "target": 0,
                             "unit": "%", "period": "month"}),
+    ("process_complaints", {"sequence": 40, "name": "Warranty claims",
+                            "code": "warranty_claims", "comparison": "max", "target": 0,
+                            "unit": "claims", "period": "month"}),
 ]
 
 
