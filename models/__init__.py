@@ -32,6 +32,7 @@ from . import (
     csp_feasibility_supply,
     csp_feasibility_result,
     csp_funnel,
+    csp_market_size,
     csp_order_stage,
     csp_order_stage_log,
     csp_process,

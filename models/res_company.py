@@ -9,7 +9,7 @@ PROCESS_TARGET_FIELDS = frozenset({
     "csp_feasibility_auto_accept", "csp_feasibility_required",
     "csp_delivery_reminder_days", "csp_delivery_autoconfirm_days",
     "csp_survey_id", "csp_survey_delay_days", "csp_survey_reminder_days", "csp_kpi_monthly",
-    "csp_material_sla_hours", "csp_office_manager_id",
+    "csp_material_sla_hours", "csp_office_manager_id", "csp_sales_analytic_account_id",
 })
 # The company fields that show a process card's target (its metric's code).
 TARGET_FIELDS = {
@@ -109,6 +109,10 @@ class ResCompany(models.Model):
         compute="_compute_csp_targets", inverse="_inverse_csp_material_sla_hours",
         help="From a sales material approved to its receipt by each customer (source "
              "document 000; the process card's metric materials_time).")
+    csp_sales_analytic_account_id = fields.Many2one(
+        "account.analytic.account", string="Sales Department's Analytic Account",
+        help="The own cost of the sales department (source document 000) is the expense "
+             "lines of this analytic account in the report's period.")
     csp_kpi_monthly = fields.Boolean(
         string="E-mail the Monthly Report",
         help="On the first of each month, last month's management report goes to the "

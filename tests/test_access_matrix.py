@@ -315,6 +315,9 @@ class TestAccessMatrix(CustomerProcessCase):
             "csp.process.step.rule": first("csp.process.step.rule"),
             "csp.process.role.member": first("csp.process.role.member",
                                              [("company_id", "=", cls.company.id)]),
+            "csp.market.size": shared(env["csp.market.size"].create({
+                "company_id": cls.company.id, "date_from": "2001-01-01",
+                "date_to": "2001-12-31", "amount": 1000})),
             "csp.process.target": shared(env["csp.process.target"].create({
                 "metric_id": env["csp.process.metric"]._csp_find(
                     "answer_time", cls.company).id,
@@ -692,6 +695,10 @@ class TestAccessMatrix(CustomerProcessCase):
                                                 "partner_id": customer.id},
             "crm.lead": lambda: {"name": "Matrix inquiry", "partner_id": customer.id,
                                  "type": "opportunity"},
+            "csp.market.size": lambda: {
+                "company_id": self.company.id, "amount": 500,
+                "date_from": f"{1900 + next(self._dates)}-01-01",
+                "date_to": f"{1900 + next(self._dates) - 1}-12-31"},
             # One target per company and date: each create its own date.
             "csp.process.target": lambda: {
                 "metric_id": record.metric_id.id, "company_id": self.company.id,

@@ -190,3 +190,73 @@ class TestTargetsMigration(DeliveryCase):
         self.assertEqual(len(codes), len(set(codes)))
         self.assertEqual(self.company.csp_head_of_sales_id, self.head_office)
         self.assertEqual(rep_role.assign_to, "record")
+
+
+@tagged("post_install", "-at_install")
+class TestNewMetrics(OutsideCase, DeliveryCase):
+    """Source document 000's own cost of the sales department and market
+    share on a known month, entered by the process manager over JSON-RPC."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._stock(cls.spare_part, 100)
+        plan = cls.env["account.analytic.plan"].create({"name": "Departments"})
+        cls.sales_dept = cls.env["account.analytic.account"].create({
+            "name": "Sales department", "plan_id": plan.id, "company_id": cls.company.id})
+        column = plan._column_name()
+        for date, amount in (("2026-03-05", -300.0), ("2026-03-20", -200.0),
+                             ("2026-03-21", 100.0), ("2026-04-02", -1000.0)):
+            cls.env["account.analytic.line"].create({
+                "name": "Sales expense", "date": date, "amount": amount,
+                "company_id": cls.company.id, column: cls.sales_dept.id})
+
+    def _march_targets(self):
+        self.as_user(self.manager)
+        report_id = self.save("csp.kpi.report", {
+            "date_from": "2026-03-01", "date_to": "2026-03-31", "channel": "all"})
+        action = self.button(self.env["csp.kpi.report"].browse(report_id),
+                             "action_export_xlsx")
+        rows = self.xlsx_rows(self.get(action["url"]))["Targets"]
+        return {row[1]: row for row in rows[1:]}
+
+    def test_own_cost_and_market_share_of_a_known_month(self):
+        for moment in ("2026-03-02 09:00:00", "2026-03-03 09:00:00"):
+            with self.at(moment):
+                order = self._quotation(self.head_office, self.customer, self.spare_part, 5)
+                order.with_user(self.head_office).action_confirm()  # 5 x 50 = 250
+        goals = self._march_targets()
+        self.assertEqual(goals["Own cost of the sales department"][5],
+                         "No analytic account of the sales department: set it in Process "
+                         "Targets.")
+        self.assertIn("No market size", goals["Market share"][5])
+
+        self.as_user(self.manager)
+        self.save("res.company", {"csp_sales_analytic_account_id": self.sales_dept.id},
+                  record_id=self.company.id)
+        # 36,500 a year: 3,100 in March's 31 days.
+        self.save("csp.market.size", {"date_from": "2026-01-01", "date_to": "2026-12-31",
+                                      "amount": 36500})
+        goals = self._march_targets()
+        # The expenses of March only (300 + 200), not its income nor April's.
+        self.assertEqual(goals["Own cost of the sales department"][2:5],
+                         (500, "≤ 0 in the company currency", "missed"))
+        self.assertEqual(goals["Market share"][2:5], (16.13, "≥ 5 %", "met"))
+
+    def test_a_market_size_of_0_or_overlapping_is_refused(self):
+        self.as_user(self.manager)
+        name, message = self.refused_save("csp.market.size", {
+            "date_from": "2026-01-01", "date_to": "2026-12-31", "amount": 0})
+        self.assertEqual(name, "odoo.exceptions.ValidationError")
+        self.assertIn("A market size is above 0", message)
+        self.save("csp.market.size", {"date_from": "2026-01-01", "date_to": "2026-06-30",
+                                      "amount": 1000})
+        name, message = self.refused_save("csp.market.size", {
+            "date_from": "2026-06-01", "date_to": "2026-12-31", "amount": 1000})
+        self.assertIn("overlapping", message)
+        self.assertEqual(self.env["csp.market.size"].search_count([]), 1)
+        # A field rep does not see the market.
+        self.as_user(self.rep)
+        name, _message = self.refused_call("csp.market.size", "web_search_read", [],
+                                           specification={"amount": {}})
+        self.assertEqual(name, "odoo.exceptions.AccessError")

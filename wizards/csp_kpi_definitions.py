@@ -61,5 +61,9 @@ class CspKpiDefinitions(models.AbstractModel):
             (self.env._("Money"), self.env._(
                 "Sales value: untaxed amount of the orders confirmed in the period, in the "
                 "company's currency. Overdue: open customer invoices due before the period's "
-                "end. DSO: open receivables / sales value x days of the period.")),
+                "end. DSO: open receivables / sales value x days of the period. Own cost of "
+                "the sales department: the expense lines of its analytic account (Process Targets) "
+                "dated in the period. Market share: the sales value against the market size "
+                "entered for the period (each size counted for the days it shares with the "
+                "period).")),
         ]

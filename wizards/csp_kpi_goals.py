@@ -55,7 +55,13 @@ class CspKpiGoals(models.AbstractModel):
         """{code: what the report lacks to measure it}, for metrics the
         sections cannot compute from the data of the period.  Override to
         explain your own codes."""
-        return {}
+        return {
+            "sales_cost": self.env._(
+                "No analytic account of the sales department: set it in Process Targets."),
+            "market_share": self.env._(
+                "No market size for every day of the period: enter it in Configuration → "
+                "Market Sizes."),
+        }
 
     def _csp_goals(self, sections):
         """The first page's list: for each card metric, (card, metric, value,

@@ -399,6 +399,10 @@ class CspKpiSections(models.AbstractModel):
         days = (self.date_to - self.date_from).days + 1
         dso = round(receivable / sales * days, 1) if sales else None
         currency = self.company_id.currency_id
+        cost = self._csp_sales_cost()
+        market = self.env["csp.market.size"]._csp_market_for(
+            self.company_id, self.date_from, self.date_to)
+        share = round(100.0 * sales / market, 2) if market else None
         return self._section(
             "money", self.env._("Money"),
             metrics=[self._csp_measured("sales_value", self.env._("Sales value"),
@@ -406,12 +410,36 @@ class CspKpiSections(models.AbstractModel):
                      (self.env._("Overdue receivables"), self._fmt_money(overdue, currency),
                       None, None),
                      self._csp_measured("dso", self.env._("Days sales outstanding"),
-                                        dso if dso is not None else "-")],
-            goals={"sales_value": sales, "dso": dso},
+                                        dso if dso is not None else "-"),
+                     self._csp_measured("sales_cost",
+                                        self.env._("Own cost of the sales department"),
+                                        self._fmt_money(cost, currency) if cost is not None
+                                        else "-"),
+                     self._csp_measured("market_share", self.env._("Market share"),
+                                        self._fmt_pct(share))],
+            goals={"sales_value": sales, "dso": dso,
+                   **({"sales_cost": cost} if cost is not None else {}),
+                   **({"market_share": share} if market else {})},
             tables=[(self.env._("Overdue per dunning level"),
                      [self.env._("Level"), self.env._("Invoices"), self.env._("Amount")],
                      [[row[0], row[1], self._fmt_money(row[2], currency)] for row in by_level])],
             available=bool(sales or receivable))
+
+    def _csp_sales_cost(self):
+        """The expense lines of the sales department's analytic account in
+        the period (a positive amount), or None without the account."""
+        account = self.company_id.csp_sales_analytic_account_id
+        if not account:
+            return None
+        date_from, date_to = self.date_from, self.date_to
+        [(cost,)] = self._q(SQL("""
+            SELECT -COALESCE(sum(l.amount), 0)
+              FROM account_analytic_line l
+             WHERE %s = %s AND l.amount < 0 AND l.date BETWEEN %s AND %s
+               AND l.company_id = %s
+        """, SQL.identifier("l", account.plan_id._column_name()), account.id, date_from,
+            date_to, self.company_id.id))
+        return cost
 
     def _csp_section_materials(self):
         date_from, date_to = self._csp_bounds()

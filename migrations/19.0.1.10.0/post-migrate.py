@@ -7,8 +7,8 @@
 - A code is measured on one card only: the main card's copies of its
   subprocesses' metrics are removed (the subprocess keeps its own), its
   complaint rate moves to the complaints card, and the metrics the report now
-  measures are added (new customers, sales value, returned of delivered,
-  warranty claims).
+  measures are added (new customers, sales value, own cost of the sales
+  department, market share, returned of delivered, warranty claims).
 - The company fields Head of Sales and Office Manager are no longer stored:
   each company's value becomes the holder of the role in that company; the
   role Sales manager / field rep is held by each record's salesperson.
@@ -34,6 +34,12 @@ NEW_METRICS = [
     ("process_customer_service", {"sequence": 30, "name": "Sales value", "code": "sales_value",
                                   "comparison": "min", "target": 0,
                                   "unit": "in the company currency", "period": "month"}),
+    ("process_customer_service", {"sequence": 40, "name": "Own cost of the sales department",
+                                  "code": "sales_cost", "comparison": "max", "target": 0,
+                                  "unit": "in the company currency", "period": "month"}),
+    ("process_customer_service", {"sequence": 50, "name": "Market share",
+                                  "code": "market_share", "comparison": "min", "target": 5,
+                                  "unit": "%", "period": "month"}),
     ("process_complaints", {"sequence": 15, "name": "Returned products of those delivered",
                             "code": "returns_rate", "comparison": "max", "target": 0,
                             "unit": "%", "period": "month"}),
