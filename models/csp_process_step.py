@@ -72,6 +72,11 @@ class CspProcessStep(models.Model):
     def _compute_assignee_text(self):
         company = self.env.company
         for step in self:
+            if not step.activity:
+                # A step that plans no work assigns nothing.
+                step.assignee_text = False
+                step.has_gap = False
+                continue
             roles = step.responsible_role_ids
             holders = roles.sudo()._csp_holders(company)
             names = []
@@ -80,11 +85,12 @@ class CspProcessStep(models.Model):
                     names.append(self.env._("the record's salesperson"))
                 elif holders.get((role.id, company.id)):
                     names.append(holders[(role.id, company.id)].name)
-            step.has_gap = bool(step.activity) and not any(
-                holders.get((role.id, company.id)) for role in roles
-                if role.assign_to == "members")
-            step.assignee_text = self.env._(", else ").join(names) if names else (
-                self.env._("Nobody: the process owner") if step.activity else False)
+            # A gap: no Responsible can name anyone (the record's own
+            # responsible always can, when the record has one).
+            step.has_gap = not any(role.assign_to == "record" or holders.get((role.id, company.id))
+                                   for role in roles)
+            step.assignee_text = self.env._(", else ").join(names) if names else \
+                self.env._("Nobody: the process owner")
 
     @api.constrains("activity", "process_id")
     def _check_activity_once(self):

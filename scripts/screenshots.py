@@ -75,6 +75,14 @@ SHOTS = [
      None),
     ("head-of-sales-funnel", "manager",
      "/odoo/action-customer_service_process.action_csp_funnel", DESKTOP, ".o_pivot", None),
+    ("head-of-sales-card-matrix", "manager",
+     "/odoo/action-customer_service_process.action_csp_process/"
+     "{customer_service_process.process_offer_to_acceptance}", DESKTOP, ".o_form_view",
+     "a[name=steps]"),
+    ("head-of-sales-card-targets", "manager",
+     "/odoo/action-customer_service_process.action_csp_process/"
+     "{customer_service_process.process_customer_service}", DESKTOP, ".o_form_view",
+     "a[name=metrics]"),
     ("customer-portal", "customer", "/my", DESKTOP, ".o_portal_my_home", None),
     ("customer-portal-phone", "customer", "/my", PHONE, ".o_portal_my_home", None),
     ("customer-complaints-phone", "customer", "/my/complaints", PHONE, ".o_portal_wrap", None),
