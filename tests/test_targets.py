@@ -254,7 +254,8 @@ class TestNewMetrics(OutsideCase, DeliveryCase):
         name, message = self.refused_save("csp.market.size", {
             "date_from": "2026-06-01", "date_to": "2026-12-31", "amount": 1000})
         self.assertIn("overlapping", message)
-        self.assertEqual(self.env["csp.market.size"].search_count([]), 1)
+        self.assertEqual(self.env["csp.market.size"].search_count(
+            [("company_id", "=", self.company.id)]), 1)
         # A field rep does not see the market.
         self.as_user(self.rep)
         name, _message = self.refused_call("csp.market.size", "web_search_read", [],
