@@ -33,7 +33,12 @@ class CspKpiGoals(models.AbstractModel):
         metric = self.env["csp.process.metric"]._csp_find(code, self.company_id)
         if not metric:
             return None, None
-        return metric, self.env["csp.process.metric"]._csp_target_getter_of(metric)(
+        return metric, self._csp_target_of(code)
+
+    def _csp_target_of(self, code):
+        """The target of `code` for the report's company on its last day, from
+        the cards' cache (the SLA timers' reading)."""
+        return self.env["csp.process.metric"]._csp_target_getter(code)(
             self.company_id, self.date_to)
 
     def _csp_target_text(self, metric, target):
@@ -73,7 +78,7 @@ class CspKpiGoals(models.AbstractModel):
         missing = self._get_kpi_missing()
         rows = []
         for metric in self._csp_card_metrics():
-            _metric, target = self._csp_target(metric.code)
+            target = self._csp_target_of(metric.code)
             target_text = self._csp_target_text(metric, target)
             if metric.code in measured:
                 value = measured[metric.code]

@@ -201,7 +201,7 @@ class CspKpiSections(models.AbstractModel):
             f=SQL.identifier("so", field), ok=SQL.identifier("so", on_time),
             stamp=SQL.identifier("so", stamp), start=date_from, end=date_to,
             scope=self._csp_scope()))
-        _metric, target = self._csp_target(code)
+        target = self._csp_target_of(code)
         late = [[row[0], row[1], round(row[-2], 2),
                  round(row[-2] - target, 2) if target is not None else "-"]
                 for row in raw if not row[-1]]

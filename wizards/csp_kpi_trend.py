@@ -37,18 +37,18 @@ class CspKpiTrend(models.AbstractModel):
         return [
             self._csp_trend_line(self.env._("New customers' growth"), "%",
                                  self._csp_trend_growth(months),
-                                 self._csp_target("new_customers_growth")[1], True),
+                                 self._csp_target_of("new_customers_growth"), True),
             self._csp_trend_line(self.env._("Answer time (working hours)"), "h",
-                                 answer[0], self._csp_target("answer_time")[1], False),
+                                 answer[0], self._csp_target_of("answer_time"), False),
             self._csp_trend_line(self.env._("Answered within the target"), "%",
                                  answer[1], 100.0, True),
             self._csp_trend_line(self.env._("Fulfilment (working days)"), "d",
-                                 fulfilment[0], self._csp_target("fulfilment_time")[1],
+                                 fulfilment[0], self._csp_target_of("fulfilment_time"),
                                  False),
             self._csp_trend_line(self.env._("Fulfilled within the target"), "%",
                                  fulfilment[1], 100.0, True),
             self._csp_trend_line(self.env._("Returned of delivered"), "%",
-                                 returned, self._csp_target("returns_rate")[1], False),
+                                 returned, self._csp_target_of("returns_rate"), False),
         ]
 
     def _csp_trend_line(self, title, unit, values, target, higher):
