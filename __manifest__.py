@@ -3,7 +3,7 @@
     "summary": "Quotation to payment for a make-to-order manufacturer: feasibility, "
     "production, confirmed delivery, survey, complaints and dunning, measured "
     "against the company's targets.",
-    "version": "19.0.1.10.0",
+    "version": "19.0.1.11.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "customer_service_process developers",
@@ -27,6 +27,8 @@
         "survey",
         "portal",
         "utm",
+        # The managers' dashboard is a spreadsheet of Odoo's Dashboards app.
+        "spreadsheet_dashboard",
     ],
     "data": [
         # Security
@@ -44,6 +46,7 @@
         "data/csp_dunning_data.xml",
         "data/csp_sales_material_data.xml",
         "data/crm_lead_data.xml",
+        "data/csp_dashboard_data.xml",
         # Reports
         "reports/csp_process_card_report.xml",
         "reports/csp_dunning_reports.xml",
@@ -53,6 +56,7 @@
         "views/crm_lead_views.xml",
         "views/crm_lead_portal_templates.xml",
         "views/csp_funnel_views.xml",
+        "views/csp_process_figure_views.xml",
         "views/csp_complaint_views.xml",
         "views/csp_complaint_portal_templates.xml",
         "views/csp_delivery_dispute_views.xml",

@@ -79,3 +79,5 @@ from . import (
     survey_question,
     survey_user_input,
 )
+# A view over the columns the models above add: created after them on install.
+from . import csp_process_figure

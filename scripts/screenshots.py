@@ -83,6 +83,12 @@ SHOTS = [
      "/odoo/action-customer_service_process.action_csp_process/"
      "{customer_service_process.process_customer_service}", DESKTOP, ".o_form_view",
      "a[name=metrics]"),
+    ("head-of-sales-process-figures", "manager",
+     "/odoo/action-customer_service_process.action_csp_process_figure", DESKTOP, ".o_pivot",
+     None),
+    ("head-of-sales-dashboard", "manager",
+     "/odoo/dashboards?dashboard_id={customer_service_process.dashboard_process_targets}",
+     DESKTOP, ".o_spreadsheet_dashboard_action .o-grid", None),
     ("customer-portal", "customer", "/my", DESKTOP, ".o_portal_my_home", None),
     ("customer-portal-phone", "customer", "/my", PHONE, ".o_portal_my_home", None),
     ("customer-complaints-phone", "customer", "/my/complaints", PHONE, ".o_portal_wrap", None),

@@ -4,6 +4,7 @@ from . import (
     test_access_rules,
     test_after_sales,
     test_cron_batches,
+    test_dashboard,
     test_delivery,
     test_demo_data,
     test_dunning,

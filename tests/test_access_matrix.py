@@ -293,6 +293,12 @@ class TestAccessMatrix(CustomerProcessCase):
             "stock.reference": pair("reference"),
             "crm.lead": pair("lead"),
             "csp.funnel": pair("funnel"),
+            # The dashboard's figures: this company's, another company's.
+            "csp.process.figure": {
+                "own": env["csp.process.figure"].search(
+                    [("company_id", "=", cls.company.id)], limit=1),
+                "other": env["csp.process.figure"].search(
+                    [("company_id", "!=", cls.company.id)], limit=1)},
             "csp.complaint": pair("complaint"),
             "csp.complaint.line": pair("complaint_line"),
             "csp.complaint.stage": first("csp.complaint.stage"),

@@ -7,7 +7,9 @@ from unittest.mock import patch
 
 from openpyxl import load_workbook
 
+from odoo import fields
 from odoo.tests import Form, tagged
+from odoo.tools import SQL
 
 from .common import DeliveryCase
 
@@ -73,3 +75,36 @@ class TestKpiHooks(DeliveryCase):
             rows = {row[0]: row for row in book["Last twelve months"].iter_rows(
                 values_only=True) if row[0]}
             self.assertEqual(rows["Warranty claims"][2:], (1.0, *[2.0] * 12))
+
+
+@tagged("post_install", "-at_install")
+class TestFigureHooks(DeliveryCase):
+
+    def test_get_figure_queries_adds_a_metric_to_the_dashboard_data(self):
+        """An addon measures inquiries per month for its own card's metric:
+        the view is made again with its query (on the module's upgrade),
+        and the dashboard's pivots read its figures and the card's target."""
+        figure_class = type(self.env["csp.process.figure"])
+        original = figure_class._get_figure_queries
+
+        def queries(figures):
+            return {**original(figures), "inquiries": SQL("""
+                SELECT l.company_id, NULL::varchar, l.user_id, l.team_id,
+                       date_trunc('month', l.create_date)::date, count(*), NULL::float
+                  FROM crm_lead l GROUP BY 1, 2, 3, 4, 5""")}
+
+        card = self.env.ref("customer_service_process.process_customer_service")
+        card.write({"metric_ids": [(0, 0, {"name": "Inquiries", "code": "inquiries",
+                                            "comparison": "min", "target": 40,
+                                            "unit": "inquiries"})]})
+        self.env["crm.lead"].create({"name": "Hook inquiry", "company_id": self.company.id,
+                                     "partner_id": self.customer.id})
+        with patch.object(figure_class, "_get_figure_queries", queries):
+            self.env["csp.process.figure"].init()
+        self.env.flush_all()
+        groups = self.env["csp.process.figure"].with_user(self.manager).formatted_read_group(
+            [("code", "=", "inquiries"), ("date", ">=", fields.Date.today().replace(day=1))],
+            ["is_target"], ["numerator:sum", "target:max"])
+        values = {group["is_target"]: group for group in groups}
+        self.assertGreaterEqual(values[False]["numerator:sum"], 1)
+        self.assertEqual(values[True]["target:max"], 40)
