@@ -8,10 +8,13 @@ evaluates the cells' formulas on what the pivots answered: the March
 figures are the management report's, the targets the cards', and a target
 edited on the card is what the dashboard shows next."""
 
+import importlib.util
+import json
 import re
 from collections import defaultdict
 
 from odoo.tests import HttpCase, tagged
+from odoo.tools import file_open, file_path
 
 from .common import DeliveryCase
 from .outside import OutsideCase
@@ -231,6 +234,16 @@ class TestDashboard(OutsideCase, DeliveryCase):
         groups, many = self._queries(ask)
         self.assertEqual(many, few)
         self.assertIn("2026-04-01", str(groups))
+
+    def test_the_file_is_what_the_script_writes(self):
+        """data/files/csp_process_dashboard.json is scripts/make_dashboard.py's
+        output: the layout is changed in the script, never by hand."""
+        spec = importlib.util.spec_from_file_location(
+            "csp_make_dashboard", file_path("customer_service_process/scripts/make_dashboard.py"))
+        script = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(script)
+        with file_open("customer_service_process/data/files/csp_process_dashboard.json") as f:
+            self.assertEqual(json.load(f), script.build())
 
     def test_only_managers_and_only_their_companies(self):
         self._march()

@@ -93,6 +93,23 @@ class TestMatrix(OutsideCase, FeasibilityCase):
         self.assertEqual(self._breach(planned).user_id, self.planner)
         self.assertNotIn("Nobody is named", self._breach(planned).note or "")
 
+    def test_the_fallback_follows_the_owner_leaving(self):
+        """Nobody holds the step's role: the work goes to the card's owner;
+        once the administrator archives him, to the head of sales (the
+        cached matrix is read again)."""
+        self.as_user(self.manager)
+        self.save("csp.process", {"owner_id": self.planner.id, "step_ids": [(1, self.step.id, {
+            "responsible_role_ids": [(6, 0, self.planning.ids)]})]},
+            record_id=self.main_card.id)
+        first = self._late_quotation(self.rep, self.rep_customer, 2, "2026-03-06 16:00:00")
+        self._breaches()
+        self.assertEqual(self._breach(first).user_id, self.planner)
+        self.as_user(self.env.ref("base.user_admin"))
+        self.button(self.planner, "action_archive")
+        second = self._late_quotation(self.rep, self.rep_customer, 2, "2026-03-09 16:00:00")
+        self._breaches("2026-03-11 17:00:00")
+        self.assertEqual(self._breach(second).user_id, self.manager)
+
     def test_the_company_settings_show_the_roles_holders(self):
         """Head of Sales and Office Manager in the settings are the holders of
         the two roles: set in one place, read in the other."""
