@@ -49,6 +49,8 @@ REP_METRICS = ["sales_value", "orders_per_channel", "offer_success", "new_custom
                "answer_time", "fulfilment_time", "complaint_rate", "nps"]
 REP_ROWS = 30
 MONTHS = 12
+# The first table's columns; F … Q are the twelve months.
+VALUE, TARGET, MET, UNIT = "B", "C", "D", "E"
 
 # Global filters: their ids are referenced by the pivots' field matching.
 F_MONTH, F_USER, F_SERVICE, F_TEAM, F_COMPANY = (
@@ -167,7 +169,8 @@ class Sheet:
 
 def targets_table(sheet, header):
     """The cards' metrics against their targets, this month and the last
-    twelve; returns (first row, last row) of the metrics."""
+    twelve; returns (first row, last row) of the metrics.  The figure comes
+    right after the metric's name: on a phone both are on screen."""
     cells, styles, formats = sheet.cells, sheet.styles, sheet.formats
     month_cols = [col(5 + i) for i in range(MONTHS)]          # F … Q
     sheet.title(1, "Customer service against the process cards' targets")
@@ -175,60 +178,63 @@ def targets_table(sheet, header):
                     "cards' (the company's own where it has one). Sales value and own cost "
                     "are in the company currency.")
     styles["A2"] = 5
-    for letter, label in zip("ABCE", ["Metric", "Unit", "Target", "Met"], strict=True):
+    for letter, label in (("A", "Metric"), (TARGET, "Target"), (MET, "Met"), (UNIT, "Unit")):
         cells[f"{letter}{header}"] = t(label)
-    cells[f"D{header}"] = "=DATE(YEAR(TODAY()),MONTH(TODAY()),1)"
+    cells[f"{VALUE}{header}"] = "=DATE(YEAR(TODAY()),MONTH(TODAY()),1)"
     for i, letter in enumerate(month_cols):
-        cells[f"{letter}{header}"] = f"=EDATE($D${header},{i - MONTHS})"
-    cells[f"D{header - 1}"] = t("This month")
+        cells[f"{letter}{header}"] = f"=EDATE(${VALUE}${header},{i - MONTHS})"
+    cells[f"{VALUE}{header - 1}"] = t("This month")
     cells[f"F{header - 1}"] = t("The last twelve months")
-    styles[f"D{header - 1}:Q{header - 1}"] = 5
+    styles[f"{VALUE}{header - 1}:Q{header - 1}"] = 5
     styles[f"A{header}:Q{header}"] = 2
-    formats[f"D{header}:Q{header}"] = 3
+    formats[f"{VALUE}{header}"] = 3
+    formats[f"F{header}:Q{header}"] = 3
     sheet.borders[f"A{header}:Q{header}"] = 1
     first = header + 1
-    month = f"$D${header}"
+    month = f"${VALUE}${header}"
     for offset, (code, label, unit, kind) in enumerate(METRICS):
         row = first + offset
         cells[f"A{row}"] = t(label)
-        cells[f"B{row}"] = t(unit)
-        cells[f"C{row}"] = ("=IFERROR(" + pivot_value(P_TARGET, "target:max", q("code"), q(code),
-                                                      q("date:month"), month) + ',"")')
+        cells[f"{UNIT}{row}"] = t(unit)
+        cells[f"{TARGET}{row}"] = ("=IFERROR(" + pivot_value(
+            P_TARGET, "target:max", q("code"), q(code), q("date:month"), month) + ',"")')
         number = 2 if kind in ("count", "money", "report") else 1
-        formats[f"C{row}"] = number
+        formats[f"{TARGET}{row}"] = number
         if kind == "report":
-            cells[f"D{row}"] = t("In the monthly report")
-            styles[f"D{row}:Q{row}"] = 5
+            cells[f"F{row}"] = t("In the monthly report")
+            styles[f"F{row}"] = 5
             continue
-        cells[f"D{row}"] = month_figure(code, kind, month)
-        cells[f"E{row}"] = met(code, f"D{row}", f"C{row}", month)
+        cells[f"{VALUE}{row}"] = month_figure(code, kind, month)
+        cells[f"{MET}{row}"] = met(code, f"{VALUE}{row}", f"{TARGET}{row}", month)
         for letter in month_cols:
             cells[f"{letter}{row}"] = month_figure(code, kind, f"{letter}${header}")
-        formats[f"D{row}"] = number
+        formats[f"{VALUE}{row}"] = number
         formats[f"F{row}:Q{row}"] = number
     last = first + len(METRICS) - 1
-    styles[f"A{first}:C{last}"] = 3
-    styles[f"E{first}:E{last}"] = 6
+    styles[f"A{first}:A{last}"] = 3
+    styles[f"{UNIT}{first}:{UNIT}{last}"] = 3
+    styles[f"{MET}{first}:{MET}{last}"] = 6
     return first, last
 
 
 def channel_table(sheet, top):
     """The month of the Month filter per channel; returns its last row."""
     sheet.title(top, "Per channel, in the month of the Month filter")
-    sheet.header(top + 1, ["Metric", "Unit", "Head office", "Field rep", "All"])
+    sheet.header(top + 1, ["Metric", "Head office", "Field rep", "All", "Unit"])
     row = top + 1
     for code, label, unit, kind in METRICS:
         if kind in ("report", "growth"):
             continue
         row += 1
         sheet.cells[f"A{row}"] = t(label)
-        sheet.cells[f"B{row}"] = t(unit)
-        sheet.cells[f"C{row}"] = figure(code, kind, P_CHANNEL, q("csp_service"),
+        sheet.cells[f"B{row}"] = figure(code, kind, P_CHANNEL, q("csp_service"),
                                         q("head_office"))
-        sheet.cells[f"D{row}"] = figure(code, kind, P_CHANNEL, q("csp_service"), q("field"))
-        sheet.cells[f"E{row}"] = figure(code, kind, P_CHANNEL)
-        sheet.formats[f"C{row}:E{row}"] = 2 if kind in ("count", "money") else 1
-    sheet.styles[f"A{top + 2}:B{row}"] = 3
+        sheet.cells[f"C{row}"] = figure(code, kind, P_CHANNEL, q("csp_service"), q("field"))
+        sheet.cells[f"D{row}"] = figure(code, kind, P_CHANNEL)
+        sheet.cells[f"E{row}"] = t(unit)
+        sheet.formats[f"B{row}:D{row}"] = 2 if kind in ("count", "money") else 1
+    sheet.styles[f"A{top + 2}:A{row}"] = 3
+    sheet.styles[f"E{top + 2}:E{row}"] = 3
     return row
 
 
@@ -292,14 +298,15 @@ def build():
     first, last = targets_table(sheet, header=4)
     bottom = channel_table(sheet, last + 3)
     end = rep_table(sheet, bottom + 3)
-    met_range = [f"E{first}:E{last}"]
+    met_range = [f"{MET}{first}:{MET}{last}"]
     return {
         "version": "18.5.10",
         "sheets": [{
             "id": SHEET, "name": "Customer Service", "colNumber": 17, "rowNumber": end + 1,
             "rows": sheet.rows,
-            "cols": {"0": {"size": 300}, "1": {"size": 140},
-                     **{str(i): {"size": 90} for i in range(2, 17)}},
+            "cols": {"0": {"size": 250}, "1": {"size": 90}, "2": {"size": 80},
+                     "3": {"size": 50}, "4": {"size": 140},
+                     **{str(i): {"size": 90} for i in range(5, 17)}},
             "merges": [], "cells": sheet.cells, "styles": sheet.styles,
             "formats": sheet.formats, "borders": sheet.borders,
             "conditionalFormats": [

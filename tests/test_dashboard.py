@@ -123,7 +123,8 @@ class TestDashboard(OutsideCase, DeliveryCase):
         return found[0] if found[0] is not None else ""
 
     def _cells(self, snapshot):
-        """{metric code: {column letter: formula}} of the first table."""
+        """{metric code: {"target": formula, "value": this month's formula}} of
+        the first table (columns C and B)."""
         cells = snapshot["sheets"][0]["cells"]
         end = min(int(ref[1:]) for ref, content in cells.items()
                   if ref.startswith("A") and "Per channel" in content)
@@ -132,7 +133,7 @@ class TestDashboard(OutsideCase, DeliveryCase):
             # A row's code is its target's (a growth's figure reads another code).
             code = re.search(r'"code","(\w+)"', content)
             if ref.startswith("C") and code and int(ref[1:]) < end:
-                table[code.group(1)] = {"C": content, "D": cells.get(f"D{ref[1:]}", "")}
+                table[code.group(1)] = {"target": content, "value": cells.get(f"B{ref[1:]}", "")}
         return table
 
     # ------------------------------------------------------------- tests
@@ -152,7 +153,7 @@ class TestDashboard(OutsideCase, DeliveryCase):
         # Every figure the dashboard computes is the report's for March.
         compared = set()
         for code, columns in table.items():
-            formula = columns.get("D")
+            formula = columns["value"]
             if "PIVOT" not in formula or "EDATE" in formula or code not in report:
                 continue
             value = self._evaluate(formula, answers, month)
@@ -168,13 +169,13 @@ class TestDashboard(OutsideCase, DeliveryCase):
             "answer_time", "offer_success", "sales_value", "orders_per_channel",
             "new_customers", "complaint_rate"})
         # 3 and 5 working hours; 2 of 3 offers won; 2 x 300 sold.
-        self.assertAlmostEqual(self._evaluate(table["answer_time"]["D"], answers, month), 4.0)
+        self.assertAlmostEqual(self._evaluate(table["answer_time"]["value"], answers, month), 4.0)
         self.assertAlmostEqual(
-            self._evaluate(table["offer_success"]["D"], answers, month), 200 / 3)
-        self.assertAlmostEqual(self._evaluate(table["sales_value"]["D"], answers, month), 600)
+            self._evaluate(table["offer_success"]["value"], answers, month), 200 / 3)
+        self.assertAlmostEqual(self._evaluate(table["sales_value"]["value"], answers, month), 600)
 
         # The target is the card's: 8 working hours, met.
-        self.assertEqual(self._evaluate(table["answer_time"]["C"], answers, month), 8.0)
+        self.assertEqual(self._evaluate(table["answer_time"]["target"], answers, month), 8.0)
         [(direction,)] = [(group["direction:max"],) for key, group in answers["2"].items()
                           if dict(key) == {"code": "answer_time", "date:month": month}]
         self.assertEqual(direction, 1, "at most")
@@ -185,13 +186,13 @@ class TestDashboard(OutsideCase, DeliveryCase):
                   record_id=self.card.id)
         snapshot = self._open_dashboard()
         answers["2"] = self._ask(snapshot["pivots"]["2"])
-        self.assertEqual(self._evaluate(table["answer_time"]["C"], answers, month), 2.0)
+        self.assertEqual(self._evaluate(table["answer_time"]["target"], answers, month), 2.0)
         # The company's own row from 3 March: 3 hours on 31 March.
         self.save("csp.process.target", {"metric_id": self.answer.id, "target": 3,
                                           "date_from": "2026-03-03"})
         answers["2"] = self._ask(snapshot["pivots"]["2"])
-        self.assertEqual(self._evaluate(table["answer_time"]["C"], answers, month), 3.0)
-        self.assertEqual(self._evaluate(table["answer_time"]["C"], answers, "2026-02-01"), 2.0)
+        self.assertEqual(self._evaluate(table["answer_time"]["target"], answers, month), 3.0)
+        self.assertEqual(self._evaluate(table["answer_time"]["target"], answers, "2026-02-01"), 2.0)
 
     def test_per_channel_and_salesperson_in_the_month_filtered(self):
         """The Month filter set to March: the channel and salesperson
