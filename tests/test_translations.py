@@ -1,5 +1,8 @@
+import importlib.util
+
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools.misc import file_path
 
 
 @tagged("post_install", "-at_install")
@@ -43,3 +46,35 @@ class TestTranslations(TransactionCase):
         self.assertIn("przed zatwierdzeniem jego analizy wykonalności", str(caught.exception))
         stage = self.env.ref("customer_service_process.stage_feasibility")
         self.assertEqual(stage.with_context(lang="ru_RU").name, "Проверка выполнимости")
+
+    def test_the_cards_metrics_speak_polish_and_russian(self):
+        """The metrics are data with xmlids: the report's first page and
+        the card name them in the user's language."""
+        self._activate("pl_PL")
+        self._activate("ru_RU")
+        metric = self.env.ref("customer_service_process.metric_answer_time")
+        self.assertEqual(metric.with_context(lang="pl_PL").name,
+                         "Czas od otrzymania zamówienia do odpowiedzi o wykonalności")
+        self.assertEqual(metric.with_context(lang="ru_RU").unit, "рабочих часов")
+        self.assertEqual(metric.with_context(lang="en_US").name,
+                         "Time from order received to the feasibility answer")
+
+    def test_an_upgrade_binds_the_metrics_it_has(self):
+        """19.0.1.11.0 on a database whose metrics have no xmlids: each is
+        bound to its xmlid, the data's card first, so that the data finds it
+        and makes no second metric with its code."""
+        answer = self.env.ref("customer_service_process.metric_answer_time")
+        self.env.cr.execute("""
+            DELETE FROM ir_model_data WHERE module = 'customer_service_process'
+                                        AND model = 'csp.process.metric'""")
+        self.env.registry.clear_cache()
+        path = file_path("customer_service_process/migrations/19.0.1.11.0/pre-migrate.py")
+        spec = importlib.util.spec_from_file_location("csp_pre_migrate_metrics", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.migrate(self.env.cr, "19.0.1.10.0")
+        self.assertEqual(self.env.ref("customer_service_process.metric_answer_time"), answer)
+        self.env.cr.execute("""
+            SELECT count(*) FROM ir_model_data WHERE module = 'customer_service_process'
+                                                 AND model = 'csp.process.metric'""")
+        self.assertEqual(self.env.cr.fetchone()[0], len(module.CARDS))
