@@ -119,3 +119,4 @@ else
     echo "OCA's account_credit_control could not be downloaded: no side-by-side figure"
 fi
 "$PY" "$CSP_ROOT/scripts/bench_funnel.py" -c "$CSP_CONF" -d csp_bench_dunning
+"$PY" "$CSP_ROOT/scripts/bench_dashboard.py" -c "$CSP_CONF" -d csp_bench_dunning

@@ -13,19 +13,15 @@ one person, to show it does not grow with the number of people.  Target:
 each at most 2 s.  Nothing is committed.
 """
 
-import argparse
 import sys
 
-from bench_kpi import timed  # scripts/ is on sys.path: the script's own folder
-from odoo_db import boot
+from bench_kpi import head_of_sales, timed  # scripts/ is on sys.path
+from odoo_db import run_bench
 
 
 def bench(env, runs):
-    company = env["sale.order"].search([], limit=1).company_id or env.company
-    head = env["res.users"].with_context(no_reset_password=True).create({
-        "name": "Bench Head of Sales", "login": "bench_head_of_sales",
-        "company_id": company.id, "company_ids": [(6, 0, company.ids)],
-        "group_ids": [(6, 0, [env.ref("customer_service_process.group_process_manager").id])]})
+    head = head_of_sales(env)
+    company = head.company_id
     env.cr.execute("SELECT count(*), min(date), max(date) FROM csp_funnel")
     inquiries, first, last = env.cr.fetchone()
     as_head = env(user=head)
@@ -57,17 +53,5 @@ def bench(env, runs):
     env.cr.rollback()
 
 
-def main(argv):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args(argv)
-    odoo, registry = boot(args.config, args.database)
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        bench(env, args.runs)
-
-
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    run_bench(__doc__, bench, sys.argv[1:])

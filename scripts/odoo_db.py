@@ -41,6 +41,22 @@ def boot(config, database):
     return odoo, Registry(database)
 
 
+def run_bench(doc, bench, argv):
+    """The command line of a benchmark `bench(env, runs)`: ``-c CONF -d DB
+    [--runs 3]``; `bench` runs as the superuser in one transaction (it
+    rolls back what it made)."""
+    import argparse  # noqa: PLC0415
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("-c", "--config", required=True)
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    odoo, registry = boot(args.config, args.database)
+    with registry.cursor() as cr:
+        bench(odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}), args.runs)
+
+
 def conf_value(key):
     for line in CONF.read_text().splitlines():
         name, _, value = line.partition("=")
