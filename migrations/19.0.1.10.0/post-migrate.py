@@ -6,9 +6,11 @@
   materials_time) when it differs from the card's target.
 - A code is measured on one card only: the main card's copies of its
   subprocesses' metrics are removed (the subprocess keeps its own), its
-  complaint rate moves to the complaints card, and the metrics the report now
-  measures are added (new customers, sales value, own cost of the sales
-  department, market share, returned of delivered, warranty claims).
+  complaint rate moves to the complaints card.  The metrics the report now
+  measures (new customers, sales value, own cost of the sales department,
+  market share, returned of delivered, warranty claims) come with the data:
+  since 19.0.1.11.0 each metric has an xmlid, so the upgrade creates the
+  missing ones before this script runs.
 - The company fields Head of Sales and Office Manager are no longer stored:
   each company's value becomes the holder of the role in that company; the
   role Sales manager / field rep is held by each record's salesperson.
@@ -27,26 +29,6 @@ HOLDERS = {
     "csp_head_of_sales_id": "customer_service_process.role_head_of_sales",
     "csp_office_manager_id": "customer_service_process.role_office_manager",
 }
-NEW_METRICS = [
-    ("process_customer_service", {"sequence": 5, "name": "New customers per month",
-                                  "code": "new_customers", "comparison": "min", "target": 1,
-                                  "unit": "customers", "period": "month"}),
-    ("process_customer_service", {"sequence": 30, "name": "Sales value", "code": "sales_value",
-                                  "comparison": "min", "target": 0,
-                                  "unit": "in the company currency", "period": "month"}),
-    ("process_customer_service", {"sequence": 40, "name": "Own cost of the sales department",
-                                  "code": "sales_cost", "comparison": "max", "target": 0,
-                                  "unit": "in the company currency", "period": "month"}),
-    ("process_customer_service", {"sequence": 50, "name": "Market share",
-                                  "code": "market_share", "comparison": "min", "target": 5,
-                                  "unit": "%", "period": "month"}),
-    ("process_complaints", {"sequence": 15, "name": "Returned products of those delivered",
-                            "code": "returns_rate", "comparison": "max", "target": 0,
-                            "unit": "%", "period": "month"}),
-    ("process_complaints", {"sequence": 40, "name": "Warranty claims",
-                            "code": "warranty_claims", "comparison": "max", "target": 0,
-                            "unit": "claims", "period": "month"}),
-]
 
 
 def migrate(cr, version):
@@ -74,10 +56,6 @@ def _one_card_per_code(env):
         metric = main.metric_ids.filtered(lambda m: m.code == "complaint_rate")
         if metric and complaints:
             metric.process_id = complaints
-    for xmlid, values in NEW_METRICS:
-        card = env.ref(f"customer_service_process.{xmlid}", raise_if_not_found=False)
-        if card and not metrics.search([("code", "=", values["code"])]):
-            metrics.create({**values, "process_id": card.id})
 
 
 def _old_values(cr, column):
