@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import tempfile
+from contextlib import contextmanager
 from unittest.mock import patch
 
 from lxml import etree
@@ -80,6 +81,15 @@ class OutsideCase(HttpCase):
             self.authenticate(user.login, user.login)
             self.login = user.login
         return self
+
+    @contextmanager
+    def as_user_at(self, user, moment):
+        """`user`'s session at `moment`, with time frozen there (`at`): a
+        new session, dropped after, since one of another date has expired."""
+        self.login = None
+        with self.at(moment):
+            yield self.as_user(user)
+        self.login = None
 
     def as_public(self):
         self.authenticate(None, None)

@@ -38,20 +38,16 @@ class TestDashboard(OutsideCase, DeliveryCase):
     # ------------------------------------------------------------ March
 
     def _quotation_at(self, moment):
-        with self.at(moment):
-            self.as_user(self.head_office)
+        with self.as_user_at(self.head_office, moment):
             order_id = self.save("sale.order", {
                 "partner_id": self.buyer.id,
                 "order_line": [(0, 0, {"product_id": self.spare_part.id,
                                        "product_uom_qty": 2, "price_unit": 150})]})
-        self.login = None  # a session of March has expired by now
         return self.env["sale.order"].browse(order_id)
 
     def _button_at(self, order, method, moment):
-        with self.at(moment):
-            self.as_user(self.head_office)
+        with self.as_user_at(self.head_office, moment):
             self.button(order, method)
-        self.login = None
 
     def _march(self):
         """Two orders confirmed after 3 and 5 working hours, a third

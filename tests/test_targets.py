@@ -23,13 +23,11 @@ class TestTargets(OutsideCase, DeliveryCase):
         cls.answer = cls.card.metric_ids.filtered(lambda m: m.code == "answer_time")
 
     def _quotation_at(self, moment):
-        with self.at(moment):
-            self.as_user(self.head_office)
+        with self.as_user_at(self.head_office, moment):
             order_id = self.save("sale.order", {
                 "partner_id": self.customer.id,
                 "order_line": [(0, 0, {"product_id": self.spare_part.id,
                                        "product_uom_qty": 1})]})
-        self.login = None  # a session of March has expired by December
         return self.env["sale.order"].browse(order_id)
 
     def _deadline(self, order):
@@ -38,10 +36,8 @@ class TestTargets(OutsideCase, DeliveryCase):
         return row["csp_sla_deadline"]
 
     def _confirm_at(self, order, moment):
-        with self.at(moment):
-            self.as_user(self.head_office)
+        with self.as_user_at(self.head_office, moment):
             self.button(order, "action_confirm")
-        self.login = None
 
     def _march_report(self):
         self.as_user(self.manager)
@@ -94,14 +90,12 @@ class TestTargets(OutsideCase, DeliveryCase):
 
         # Head office changes it in the company's Process Targets on 10 March:
         # the row in force is changed, not a second source.
-        with self.at("2026-03-10 09:00:00"):
-            self.as_user(self.manager)
+        with self.as_user_at(self.manager, "2026-03-10 09:00:00"):
             self.save("res.company", {"csp_feasibility_sla_hours": 6}, record_id=self.company.id)
             [company] = self.call("res.company", "web_read", self.company.ids, specification={
                 "csp_feasibility_sla_hours": {},
                 "csp_target_ids": {"fields": {"metric_id": {}, "target": {},
                                               "date_from": {}}}})
-        self.login = None
         self.assertEqual(company["csp_feasibility_sla_hours"], 6.0)
         self.assertEqual([(row["metric_id"], row["target"], row["date_from"])
                           for row in company["csp_target_ids"]],

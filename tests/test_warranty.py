@@ -23,15 +23,12 @@ class TestWarranty(OutsideCase, AfterSalesCase):
                                               "csp_warranty_months": 12})
 
     def _claim(self, order, moment):
-        self.login = None  # a new session in the frozen time
-        with self.at(moment):
-            self.as_user(self.head_office)
+        with self.as_user_at(self.head_office, moment):
             claim_id = self.save("csp.complaint", {
                 "partner_id": order.partner_id.id, "order_id": order.id,
                 "type_id": self.warranty.id, "channel": "phone",
                 "description": "The pump leaks.",
                 "line_ids": [(0, 0, {"product_id": self.spare_part.id, "quantity": 1})]})
-        self.login = None
         return self.env["csp.complaint"].browse(claim_id)
 
     def _read(self, claim):
